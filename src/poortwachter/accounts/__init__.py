@@ -1,0 +1,1 @@
+"""Users and roles of an organisation, their passwords and the password rules."""

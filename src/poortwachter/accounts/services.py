@@ -1,0 +1,93 @@
+"""Creating users and setting passwords: one place, used by the CLI, the demo set-up and
+(later) the console and activation, so the rules apply everywhere a password is set."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from poortwachter import clock
+from poortwachter.accounts import identity, password_rules
+from poortwachter.accounts.models import Role, User, UserStatus
+
+USERNAME_MAX = 150
+
+
+def _valid_username(username: str) -> str:
+    username = identity.clean(username)
+    if not username or len(username) > USERNAME_MAX or "@" in username or " " in username:
+        raise ValidationError(
+            _("A username has 1 to 150 characters, without spaces and without “@”.")
+        )
+    return username
+
+
+def _valid_email(email: str) -> str:
+    email = identity.clean(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(_("“%(email)s” is not a valid e-mail address.") % {"email": email[:100]})
+    return email
+
+
+def _free_username(organisation, wanted: str) -> str:
+    base = wanted[:140] or "gebruiker"
+    candidate, n = base, 1
+    while User.objects.filter(organisation=organisation, username_key=identity.key(candidate)).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def create_user(organisation, email: str, *, username: str = "", name: str = "",
+                roles: list[str] = (), password: str | None = None) -> User:
+    """A user with `password` is active at once; without one the user waits for activation."""
+    email = _valid_email(email)
+    if User.objects.filter(organisation=organisation, email_key=identity.key(email)).exists():
+        raise ValidationError(_("This organisation already has a user with that e-mail address."))
+    if username:
+        username = _valid_username(username)
+        if User.objects.filter(organisation=organisation, username_key=identity.key(username)).exists():
+            raise ValidationError(_("This organisation already has a user with that username."))
+    else:
+        username = _free_username(organisation, _valid_username(email.partition("@")[0]))
+    found = list(Role.objects.filter(organisation=organisation, name__in=list(roles)))
+    missing = set(roles) - {r.name for r in found}
+    if missing:
+        raise ValidationError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(missing))})
+    user = User(organisation=organisation, email=email, username=username, name=identity.clean(name)[:200])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        password_rules.check(password, organisation=organisation, username=username, email=email, name=name)
+        user.set_password(password)
+        user.status = UserStatus.ACTIVE
+        user.activated_at = user.password_changed_at = clock.now()
+    user.save()
+    user.roles.set(found)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Check the rules, store the new hash and remember when it changed."""
+    password_rules.check(password, organisation=user.organisation, username=user.username,
+                         email=user.email, name=user.name)
+    user.set_password(password)
+    user.password_changed_at = clock.now()
+    user.save(update_fields=["password", "password_changed_at"])
+
+
+def find_by_identifier(organisation, identifier: str) -> User | None:
+    """The user an e-mail address or username names, in this organisation only. Usernames
+    cannot contain "@", so one typed string never names two people."""
+    k = identity.key(identifier)
+    if not k:
+        return None
+    field = "email_key" if "@" in k else "username_key"
+    return (
+        User.objects.select_related("organisation")
+        .filter(organisation=organisation, **{field: k})
+        .first()
+    )

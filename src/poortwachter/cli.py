@@ -1,0 +1,123 @@
+"""`poortwachter` command line: serve, migrate, createorg, createuser, setstatus.
+Errors are one clear line on stderr and exit code 2; nothing half-done is left behind."""
+
+import argparse
+import os
+import sys
+from datetime import date
+
+
+def _setup(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["POORTWACHTER_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poortwachter.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(os.environ.get("POORTWACHTER_CLI_LANGUAGE", settings.LANGUAGE_CODE))
+
+
+def migrate(args) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    print("Database bijgewerkt.")
+
+
+def createorg(args) -> None:
+    from poortwachter.tenants.services import create_organisation
+
+    organisation = create_organisation(args.slug, args.name)
+    print(f"Organisatie aangemaakt: {organisation.slug} ({organisation.name})")
+
+
+def createuser(args) -> None:
+    from poortwachter.accounts.services import create_user
+    from poortwachter.tenants.services import get_organisation
+
+    organisation = get_organisation(args.organisation)
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    user = create_user(organisation, args.email, username=args.username or "", name=args.name or "",
+                       roles=args.role or [], password=password)
+    state = "actief" if password is not None else "wacht op activering"
+    print(f"Gebruiker aangemaakt: {user.username} <{user.email}> ({state})")
+
+
+def setstatus(args) -> None:
+    from poortwachter.tenants.services import get_organisation, set_status
+
+    organisation = get_organisation(args.organisation)
+    set_status(organisation, args.status, args.until)
+    print(f"Status van {organisation.slug}: {organisation.status}")
+
+
+def serve(args) -> None:
+    from poortwachter import server
+
+    server.serve(host=args.host, port=args.port)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen datum (JJJJ-MM-DD): {value!r}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="poortwachter", description="Poortwachter: aanmelden voor organisaties.")
+    p.add_argument("--data-dir", help="data directory (default $POORTWACHTER_DATA_DIR or ./var)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="migrate, set up the demo (demo mode) and serve with gunicorn")
+    s.add_argument("--host", default=os.environ.get("POORTWACHTER_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("POORTWACHTER_PORT", "8000")))
+    s.set_defaults(run=serve)
+
+    sub.add_parser("migrate", help="create or update the database").set_defaults(run=migrate)
+
+    s = sub.add_parser("createorg", help="create an organisation")
+    s.add_argument("slug")
+    s.add_argument("--name", required=True)
+    s.set_defaults(run=createorg)
+
+    s = sub.add_parser("createuser", help="create a user (without a password: pending activation)")
+    s.add_argument("organisation")
+    s.add_argument("email")
+    s.add_argument("--username")
+    s.add_argument("--name")
+    s.add_argument("--role", action="append", help="role name; may be given more than once")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    s.set_defaults(run=createuser)
+
+    s = sub.add_parser("setstatus", help="set an organisation's status")
+    s.add_argument("organisation")
+    s.add_argument("status", help="trial, active, blocked_payment, cancelled or suspended")
+    s.add_argument("--until", type=_date, help="end date of a trial (YYYY-MM-DD)")
+    s.set_defaults(run=setstatus)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # serve's own host and port make the default public URL (links, issuer).
+    if args.command == "serve" and not os.environ.get("POORTWACHTER_PUBLIC_URL"):
+        os.environ["POORTWACHTER_PUBLIC_URL"] = f"http://{args.host}:{args.port}"
+    _setup(args.data_dir)
+    from django.core.exceptions import ValidationError
+
+    try:
+        args.run(args)
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"poortwachter: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

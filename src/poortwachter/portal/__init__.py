@@ -1,0 +1,1 @@
+"""The signed-in pages of an organisation's portal: start page and dashboard."""

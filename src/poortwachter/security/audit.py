@@ -1,0 +1,49 @@
+"""Audit events: one typed row for every security-relevant event, written in the same
+transaction as the change it records."""
+
+from django.db import models
+
+from poortwachter import clock
+from poortwachter.security.source import source_address
+
+
+class Event(models.TextChoices):
+    SIGNIN_SUCCEEDED = "signin.succeeded"
+    SIGNIN_FAILED = "signin.failed"
+    SIGNIN_REFUSED = "signin.refused"  # password right, but organisation or user blocked
+    SIGNOUT = "signout"
+    SESSION_EXPIRED = "session.expired"
+    PASSWORD_CHANGED = "password.changed"
+    USER_CREATED = "user.created"
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
+
+
+class AuditEvent(models.Model):
+    organisation = models.ForeignKey("tenants.Organisation", null=True, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=40, choices=Event.choices)
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    # What was typed or named when there is no user row (an unknown identifier).
+    subject_label = models.CharField(max_length=254, blank=True)
+    reason = models.CharField(max_length=60, blank=True)
+    source = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "type", "at"])]
+
+
+def record(type: Event, *, request=None, organisation=None, actor=None, subject=None,
+           subject_label: str = "", reason: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        type=type,
+        organisation=organisation if organisation is not None else getattr(request, "organisation", None),
+        actor=actor,
+        subject=subject,
+        subject_label=subject_label[:254],
+        reason=reason,
+        source=source_address(request) if request is not None else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+    )

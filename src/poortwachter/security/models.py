@@ -1,0 +1,1 @@
+from poortwachter.security.audit import AuditEvent  # noqa: F401

@@ -1,0 +1,245 @@
+"""All configuration, read from `POORTWACHTER_*` environment variables with embedded
+defaults (README "Configuration" lists each). Security values used by sign-in flows are
+*not* here: they are policy and live on the organisation; this module only gives the
+defaults a new organisation starts with (tenants.policy)."""
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+env = os.environ.get
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(env("POORTWACHTER_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Given, or generated once and kept in the data directory (0600), so every worker
+    process and every restart signs with the same key."""
+    if given := env("POORTWACHTER_SECRET_KEY"):
+        return given
+    path = DATA_DIR / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(50)
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("POORTWACHTER_DEBUG")
+
+# --- where we are reachable -------------------------------------------------------------
+PUBLIC_URL = env("POORTWACHTER_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+PUBLIC_IS_HTTPS = _public.scheme == "https"
+ALLOWED_HOSTS = [_public.hostname or "127.0.0.1", "127.0.0.1", "localhost"] + [
+    h.strip() for h in env("POORTWACHTER_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+
+# Proxies whose X-Forwarded-For we believe (addresses or networks, comma separated).
+TRUSTED_PROXIES = [
+    ipaddress.ip_network(p.strip(), strict=False)
+    for p in env("POORTWACHTER_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+
+# demo: demo organisation, development outbox. Defaults to demo only on the embedded
+# database, so a production deployment that forgets the setting never gets demo users.
+_database_url = env("POORTWACHTER_DATABASE_URL")
+MODE = env("POORTWACHTER_MODE", "production" if _database_url else "demo")
+DEMO_MODE = MODE == "demo"
+SUPPORT_CONTACT = env("POORTWACHTER_SUPPORT_CONTACT", "")
+
+# --- storage -----------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        _database_url or f"sqlite:///{DATA_DIR / 'poortwachter.sqlite3'}",
+        conn_max_age=int(env("POORTWACHTER_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASES["default"]["NAME"] == ":memory:" else 60
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one worker writes; IMMEDIATE avoids the
+        # "database is locked" upgrade deadlock between worker processes.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("POORTWACHTER_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    # Shared by every worker process through the database; never per-process memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "poortwachter_cache",
+        }
+    }
+
+# --- e-mail ------------------------------------------------------------------------------
+# With no SMTP host (the embedded default) mail stays in the outbox for the development
+# outbox page; with one, the delivery worker sends through this mailer.
+SMTP_HOST = env("POORTWACHTER_SMTP_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": SMTP_HOST or "localhost",
+            "port": int(env("POORTWACHTER_SMTP_PORT", "587")),
+            "username": env("POORTWACHTER_SMTP_USER", "") or None,
+            "password": env("POORTWACHTER_SMTP_PASSWORD", "") or None,
+            "use_tls": _flag("POORTWACHTER_SMTP_STARTTLS", True),
+            "use_ssl": _flag("POORTWACHTER_SMTP_SSL", False),
+            "timeout": 20,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env("POORTWACHTER_MAIL_FROM", "Poortwachter <niet-antwoorden@localhost>")
+
+# --- application -------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "poortwachter.tenants",
+    "poortwachter.accounts",
+    "poortwachter.signin",
+    "poortwachter.security",
+    "poortwachter.portal",
+    "poortwachter.system",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "poortwachter.system.language.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "poortwachter.tenants.middleware.OrganisationMiddleware",
+    "poortwachter.signin.middleware.SignedInUserMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "poortwachter.urls"
+WSGI_APPLICATION = "poortwachter.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csrf",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "poortwachter.system.context.page",
+            ],
+        },
+    }
+]
+
+# --- accounts and sessions ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["poortwachter.accounts.backend.OrganisationUserBackend"]
+PASSWORD_HASHERS = [
+    "poortwachter.accounts.passwords.Argon2idHasher",
+    # Older parameters still verify and are rehashed at the next sign-in.
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]  # usernames are unique per organisation, not globally
+
+SESSION_ENGINE = "poortwachter.signin.sessions"
+SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+# The server enforces idle and absolute limits from the organisation's policy; the cookie
+# itself lives for the browser session only.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 31
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "poortwachter.system.errors.csrf_failure"
+# `__Host-` cookies need Secure and Path=/ and no Domain: only possible over HTTPS.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_IS_HTTPS
+SESSION_COOKIE_NAME = "__Host-poortwachter" if PUBLIC_IS_HTTPS else "poortwachter"
+CSRF_COOKIE_NAME = "__Host-poortwachter-csrf" if PUBLIC_IS_HTTPS else "poortwachter-csrf"
+LANGUAGE_COOKIE_NAME = "poortwachter-taal"
+LANGUAGE_COOKIE_SECURE = PUBLIC_IS_HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- security headers ---------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 31536000 if PUBLIC_IS_HTTPS else 0
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# --- language -----------------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env("POORTWACHTER_TIME_ZONE", "Europe/Amsterdam")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # served by WhiteNoise from the finders; no collectstatic step
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True  # serve straight from the package; no collectstatic step
+
+# Request bodies: a login form is tiny; refuse floods early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# How many gunicorn processes `serve` starts, and threads each (1 = sync workers).
+WORKERS = int(env("POORTWACHTER_WORKERS", "0")) or max(2, 2 * (os.cpu_count() or 1))
+THREADS = int(env("POORTWACHTER_THREADS", "1"))
+# Password hashing is bounded per process: this many argon2 runs at once, and a sign-in
+# waits at most this long for a slot before it gets "try again".
+HASH_SLOTS = int(env("POORTWACHTER_HASH_SLOTS", "0")) or (os.cpu_count() or 1)
+HASH_WAIT_SECONDS = float(env("POORTWACHTER_HASH_WAIT_SECONDS", "5"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("POORTWACHTER_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,1 @@
+"""The sign-in flow: identify -> one method -> steps -> finish; sign-out; sessions."""

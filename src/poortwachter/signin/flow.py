@@ -1,0 +1,123 @@
+"""The sign-in flow, shared by the HTML pages and (later) the JSON API:
+
+    identify -> verify with one method -> barriers (organisation/user state)
+             -> steps (signin.steps) -> grant the session -> audit -> where to go.
+
+Until the password is proven right every failure has one answer; only then may the
+person learn that the organisation or their account is blocked."""
+
+from dataclasses import dataclass
+
+from django.contrib import auth
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from poortwachter import clock
+from poortwachter.accounts import roles, services
+from poortwachter.accounts.models import UserStatus
+from poortwachter.accounts.passwords import HashingBusy
+from poortwachter.methods import password as password_method
+from poortwachter.security import audit
+from poortwachter.security.audit import Event
+from poortwachter.security.source import source_address
+from poortwachter.signin import steps
+from poortwachter.signin.next_url import safe_next
+from poortwachter.signin.record import PendingSignin
+from poortwachter.tenants import status as organisation_status
+
+BACKEND = "poortwachter.accounts.backend.OrganisationUserBackend"
+
+
+def generic_failure() -> str:
+    # One answer for unknown user, wrong password, locked and blocked (before proof).
+    return _("The e-mail address or username and password do not match. Check both and try again.")
+
+
+@dataclass
+class Outcome:
+    """What the page shows next: a redirect (`go_to`) or the form again with `error`.
+    `refused` marks an answer given only after the password was proven (status 403)."""
+
+    go_to: str | None = None
+    error: str | None = None
+    refused: bool = False
+    busy: bool = False
+
+
+def sign_in_with_password(request, organisation, identifier: str, password: str, next_url: str = "") -> Outcome:
+    user = services.find_by_identifier(organisation, identifier)
+    try:
+        proven = password_method.verify(user, password)
+    except HashingBusy:
+        return Outcome(busy=True)
+    if not proven:
+        audit.record(Event.SIGNIN_FAILED, request=request, subject=user,
+                     subject_label=identifier, reason="unknown_user" if user is None else "wrong_password")
+        return Outcome(error=generic_failure())
+    barrier = refusal(user)
+    if barrier is not None:
+        reason, message = barrier
+        audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason=reason)
+        return Outcome(error=message, refused=True)
+    return finish(request, user, amr=[password_method.AMR], next_url=next_url)
+
+
+def refusal(user) -> tuple[str, str] | None:
+    """Why this proven user still may not sign in: (reason, message), or None."""
+    organisation = user.organisation
+    message = organisation_status.refusal(organisation)
+    if message:
+        return "organisation_" + organisation.status, message
+    if user.status == UserStatus.BLOCKED:
+        text = _("Your account has been blocked by an administrator of %(org)s. Ask your "
+                 "administrator to give you access again.") % {"org": organisation.name}
+        if user.blocked_reason:
+            text += " " + _("Reason: %(reason)s") % {"reason": user.blocked_reason}
+        return "user_blocked", text
+    if user.status == UserStatus.PENDING:
+        return "not_activated", _(
+            "Your account has not been activated yet. Use the activation link in the welcome "
+            "e-mail, or ask your administrator to send a new one.")
+    return None
+
+
+def finish(request, user, *, amr: list[str], next_url: str = "") -> Outcome:
+    """Run the steps that must happen before a session is granted, then grant it."""
+    pending = PendingSignin(user_id=user.pk, organisation_id=user.organisation_id, amr=amr,
+                            next_url=safe_next(next_url, user.organisation) or "")
+    step = steps.first_needed(user)
+    if step is not None:
+        request.session.cycle_key()
+        pending.save(request.session)
+        return Outcome(go_to=reverse(step.url_name, kwargs={"organisation_slug": user.organisation.slug}))
+    return Outcome(go_to=grant_session(request, user, pending))
+
+
+def continue_pending(request, pending: PendingSignin, user) -> Outcome:
+    """Called by a step page once its step is done."""
+    step = steps.first_needed(user)
+    if step is not None:
+        return Outcome(go_to=reverse(step.url_name, kwargs={"organisation_slug": user.organisation.slug}))
+    return Outcome(go_to=grant_session(request, user, pending))
+
+
+@transaction.atomic
+def grant_session(request, user, pending: PendingSignin) -> str:
+    """Rotate the session key, record who is signed in and how, audit; return where to go."""
+    PendingSignin.discard(request.session)
+    auth.login(request, user, backend=BACKEND)  # new session key, new CSRF token
+    now = clock.timestamp()
+    request.session.update({
+        "org": user.organisation_id, "signed_in_at": now, "seen_at": now, "amr": pending.amr,
+        "src": source_address(request), "ua": request.META.get("HTTP_USER_AGENT", "")[:200],
+    })
+    audit.record(Event.SIGNIN_SUCCEEDED, request=request, actor=user, subject=user, reason="+".join(pending.amr))
+    return pending.next_url or roles.landing_url(user)
+
+
+def sign_out(request) -> None:
+    user = request.user
+    if user.is_authenticated:
+        audit.record(Event.SIGNOUT, request=request, actor=user, subject=user)
+    auth.logout(request)  # flushes the server-side session

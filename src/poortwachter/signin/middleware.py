@@ -1,0 +1,57 @@
+"""Puts the signed-in user on `request.user` — only for the organisation whose pages are
+being visited, only while the account and organisation still let them in, and only within
+the organisation's idle and absolute session limits. Replaces Django's
+AuthenticationMiddleware (same lazy loading)."""
+
+from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
+
+from poortwachter import clock
+from poortwachter.accounts.models import UserStatus
+from poortwachter.security import audit
+from poortwachter.security.audit import Event
+from poortwachter.tenants import status as organisation_status
+
+# Remember activity at most once a minute, so a signed-in page does not write every time.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def _end(request, user, event: Event, reason: str):
+    audit.record(event, request=request, subject=user, reason=reason)
+    request.session.flush()
+    request.session_ended = reason
+    return AnonymousUser()
+
+
+def signed_in_user(request):
+    organisation = getattr(request, "organisation", None)
+    session = request.session
+    if organisation is None or session.get("org") != organisation.id:
+        return AnonymousUser()
+    user = auth.get_user(request)  # also ends the session if the password changed
+    if not user.is_authenticated or user.organisation_id != organisation.id:
+        return AnonymousUser()
+    if user.status != UserStatus.ACTIVE:
+        return _end(request, user, Event.SESSION_EXPIRED, "user_" + user.status)
+    if organisation_status.refusal(organisation):
+        return _end(request, user, Event.SESSION_EXPIRED, "organisation_" + organisation.status)
+    policy, now = organisation.policy, clock.timestamp()
+    if now - session.get("seen_at", 0) > policy.idle_minutes * 60:
+        return _end(request, user, Event.SESSION_EXPIRED, "idle")
+    if now - session.get("signed_in_at", 0) > policy.absolute_days * 86400:
+        return _end(request, user, Event.SESSION_EXPIRED, "absolute")
+    if now - session["seen_at"] >= SEEN_RESOLUTION_SECONDS:
+        session["seen_at"] = now
+    user.organisation = organisation
+    return user
+
+
+class SignedInUserMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.session_ended = None
+        request.user = SimpleLazyObject(lambda: signed_in_user(request))
+        return self.get_response(request)

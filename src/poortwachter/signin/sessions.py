@@ -1,0 +1,21 @@
+"""The session engine (settings.SESSION_ENGINE): Django's database sessions, JSON-encoded,
+with the owner's ids copied into columns of their own when the session is saved."""
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls):
+        from poortwachter.signin.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        instance = super().create_model_instance(data)
+        instance.user_id = data.get("_auth_user_id")
+        instance.organisation_id = data.get("org")
+        instance.source = data.get("src")
+        instance.user_agent = data.get("ua", "")[:200]
+        instance.signed_in_at = data.get("signed_in_at")
+        return instance

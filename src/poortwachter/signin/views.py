@@ -1,0 +1,88 @@
+"""Sign-in pages. Thin: they read forms and render; the flow decides."""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from poortwachter.accounts import services
+from poortwachter.accounts.models import User
+from poortwachter.accounts.roles import landing_url
+from poortwachter.security import audit
+from poortwachter.security.audit import Event
+from poortwachter.signin import flow
+from poortwachter.signin.forms import LoginForm, NewPasswordForm
+from poortwachter.signin.next_url import safe_next
+from poortwachter.signin.record import PendingSignin
+from poortwachter.system.browser import is_outdated
+
+ENDED_MESSAGES = {
+    "idle": lambda: _("You were signed out because you were inactive for a long time. Sign in again."),
+    "absolute": lambda: _("Your session reached its maximum length. Sign in again."),
+}
+
+
+def _busy(request):
+    response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request):
+    organisation = request.organisation
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(safe_next(next_url, organisation) or landing_url(request.user))
+    form = LoginForm(request.POST or None, initial={"next": next_url})
+    status, notice = 200, None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = flow.sign_in_with_password(request, organisation, data["identifier"],
+                                             data["password"], data["next"])
+        if outcome.busy:
+            return _busy(request)
+        if outcome.go_to:
+            return redirect(outcome.go_to)
+        form.add_error(None, outcome.error)
+        status = 403 if outcome.refused else 200
+    elif request.method == "GET":
+        notice = ENDED_MESSAGES.get(request.GET.get("ended", ""), lambda: None)()
+        if request.GET.get("signed_out"):
+            notice = _("You have been signed out.")
+    context = {"form": form, "notice": notice, "outdated_browser": is_outdated(request)}
+    return render(request, "signin/login.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_expired(request):
+    """Step: the organisation's maximum password age has passed; choose a new one."""
+    organisation = request.organisation
+    pending = PendingSignin.load(request.session, organisation)
+    user = User.objects.filter(pk=pending.user_id, organisation=organisation).first() if pending else None
+    if user is None:
+        return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.set_password(user, form.cleaned_data["new_password"])
+        audit.record(Event.PASSWORD_CHANGED, request=request, actor=user, subject=user, reason="expired")
+        return redirect(flow.continue_pending(request, pending, user).go_to)
+    days = organisation.policy.password_max_age_days
+    return render(request, "signin/password_expired.html", {"form": form, "days": days})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def logout(request):
+    """GET asks for confirmation (a link must not sign anyone out); POST signs out."""
+    organisation = request.organisation
+    if request.method == "POST":
+        flow.sign_out(request)
+        url = reverse("signin:login", kwargs={"organisation_slug": organisation.slug})
+        return redirect(f"{url}?signed_out=1")
+    if not request.user.is_authenticated:
+        return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
+    return render(request, "signin/logout.html")

@@ -1,0 +1,1 @@
+"""What every page shares: language choice, error pages, health checks, browser warning."""

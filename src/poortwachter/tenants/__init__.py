@@ -1,0 +1,1 @@
+"""Organisations (tenants): their status, policy and the middleware that resolves /<slug>/."""
