@@ -5,7 +5,7 @@ UV := python3 -m uv
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-postgres bench install chromium messages clean
+.PHONY: run test test-fast test-postgres bench install chromium gettext messages clean
 
 ## install: uv (when missing), Python 3.13 environment and locked dependencies
 install: $(STAMP)
@@ -19,7 +19,7 @@ run: install
 	$(VENV)/bin/poortwachter serve
 
 ## test: the whole suite (SQLite and the real browser); chromium is installed when missing
-test: install chromium
+test: install chromium gettext
 	$(VENV)/bin/pytest
 
 ## test-fast: everything but the browser tests
@@ -27,7 +27,7 @@ test-fast: install
 	$(VENV)/bin/pytest -m "not browser"
 
 ## test-postgres: the whole suite against PostgreSQL and Redis on 127.0.0.1
-test-postgres: install chromium
+test-postgres: install chromium gettext
 	POORTWACHTER_DATABASE_URL=$${POORTWACHTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	POORTWACHTER_REDIS_URL=$${POORTWACHTER_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	POORTWACHTER_REQUIRE_SERVICES=1 $(VENV)/bin/pytest
@@ -39,10 +39,16 @@ chromium:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+## gettext: GNU gettext, which extracts and compiles the translations
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
 ## messages: extract translatable texts into the .po files and compile them
-messages: install
-	cd src/poortwachter && ../../$(VENV)/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=poortwachter.settings
-	cd src/poortwachter && ../../$(VENV)/bin/django-admin compilemessages --settings=poortwachter.settings
+messages: install gettext
+	cd src/poortwachter && POORTWACHTER_DATA_DIR=../../var ../../$(VENV)/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=poortwachter.settings
+	cd src/poortwachter && POORTWACHTER_DATA_DIR=../../var ../../$(VENV)/bin/django-admin compilemessages --settings=poortwachter.settings
 
 ## bench: benchmarks that print a table (not tests)
 bench: install

@@ -57,4 +57,5 @@ def strength(password: str, personal: list[str] | None = None) -> int:
     """zxcvbn's score 0-4, the same estimate the strength meter shows while typing."""
     from zxcvbn import zxcvbn
 
-    return zxcvbn(password[:100], user_inputs=[p for p in (personal or []) if p])["score"]
+    # zxcvbn refuses more than 72 characters; a longer password is judged by its start.
+    return zxcvbn(password[:72], user_inputs=[p[:72] for p in (personal or []) if p])["score"]

@@ -7,15 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from poortwachter.accounts import password_rules
 
+TOO_LONG = {"max_length": _("This is too long: use at most %(limit_value)d characters.")}
+
 
 class LoginForm(forms.Form):
     identifier = forms.CharField(
-        label=_("E-mail address or username"), max_length=254,
+        label=_("E-mail address or username"), max_length=254, error_messages=TOO_LONG,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True,
                                       "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=password_rules.MAX_LENGTH, strip=False,
+        label=_("Password"), max_length=password_rules.MAX_LENGTH, strip=False, error_messages=TOO_LONG,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
@@ -25,11 +27,11 @@ class NewPasswordForm(forms.Form):
     """New password twice; the rules of the user's organisation apply (password_rules)."""
 
     new_password = forms.CharField(
-        label=_("New password"), strip=False, max_length=password_rules.MAX_LENGTH,
+        label=_("New password"), strip=False, max_length=password_rules.MAX_LENGTH, error_messages=TOO_LONG,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
     )
     confirm_password = forms.CharField(
-        label=_("Confirm password"), strip=False, max_length=password_rules.MAX_LENGTH,
+        label=_("Confirm password"), strip=False, max_length=password_rules.MAX_LENGTH, error_messages=TOO_LONG,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

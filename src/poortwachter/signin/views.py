@@ -36,7 +36,7 @@ def login(request):
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(safe_next(next_url, organisation) or landing_url(request.user))
-    form = LoginForm(request.POST or None, initial={"next": next_url})
+    form = LoginForm(request.POST if request.method == "POST" else None, initial={"next": next_url})
     status, notice = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -65,7 +65,7 @@ def password_expired(request):
     user = User.objects.filter(pk=pending.user_id, organisation=organisation).first() if pending else None
     if user is None:
         return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
-    form = NewPasswordForm(request.POST or None, user=user)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         services.set_password(user, form.cleaned_data["new_password"])
         audit.record(Event.PASSWORD_CHANGED, request=request, actor=user, subject=user, reason="expired")

@@ -10,4 +10,5 @@ def page(request):
     for code in ("nl", "en"):
         query["lang"] = code
         links[code] = f"{request.path}?{urlencode(sorted(query.items()))}"
-    return {"organisation": getattr(request, "organisation", None), "language_links": links}
+    return {"organisation": getattr(request, "organisation", None), "language_links": links,
+            "user": getattr(request, "user", None)}

@@ -1,0 +1,111 @@
+"""Starts `poortwachter serve` as a real process (its own process group, a fresh data
+directory, a free port on 127.0.0.1) and stops the whole group again."""
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Service:
+    host: str
+    port: int
+    pid: int
+    data_dir: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def worker_count(self) -> int:
+        """gunicorn's worker processes: the children of the master (serve execs gunicorn)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        try:
+            return len(children.read_text().split())
+        except OSError:
+            return 0
+
+
+def _executable() -> str:
+    beside = Path(sys.executable).parent / "poortwachter"
+    return str(beside if beside.exists() else REPO / ".venv" / "bin" / "poortwachter")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _environment(data_dir: Path, workers: int | None, threads: int | None) -> dict:
+    # Inherited POORTWACHTER_* settings (a database URL, say) would measure another setup.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POORTWACHTER_")}
+    env.update(POORTWACHTER_DATA_DIR=str(data_dir), POORTWACHTER_ACCESS_LOG="/dev/null",
+               POORTWACHTER_LOG_LEVEL="WARNING")
+    if workers:
+        env["POORTWACHTER_WORKERS"] = str(workers)
+    if threads:
+        env["POORTWACHTER_THREADS"] = str(threads)
+    return env
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+def _wait_until_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"poortwachter serve stopped early:\n{log.read_text()[-2000:]}")
+        if _healthy(port):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"poortwachter serve not healthy within {timeout:.0f} s:\n{log.read_text()[-2000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def running(workers: int | None = None, threads: int | None = None, startup_timeout: float = 60):
+    """Yield a healthy Service; `None` leaves the server's own default in force."""
+    data_dir = Path(tempfile.mkdtemp(prefix="poortwachter-bench-"))
+    port, log = _free_port(), data_dir / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [_executable(), "serve", "--host", HOST, "--port", str(port)],
+            env=_environment(data_dir, workers, threads), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
+        )
+    try:
+        _wait_until_healthy(process, port, log, startup_timeout)
+        yield Service(HOST, port, process.pid, data_dir)
+    finally:
+        _stop(process)
+        shutil.rmtree(data_dir, ignore_errors=True)

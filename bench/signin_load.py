@@ -1,0 +1,139 @@
+"""Password sign-ins over real HTTP with a light client (threads, http.client): a closed loop
+that keeps the server full, and a paced open loop at a fixed rate whose latency counts from
+the moment a request was due, so a slow server cannot hide its queue (no coordinated
+omission). Every answer is checked: only a 302 with a session cookie counts as signed in."""
+
+import http.client
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from stats import summary
+
+ORGANISATION = "demo"
+IDENTIFIER, PASSWORD = "medewerker", "herfst-gracht-fiets-2026"
+CSRF_COOKIE, SESSION_COOKIE = "poortwachter-csrf", "poortwachter"
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMEOUT = 30
+
+
+def request(service, method: str, path: str, body: bytes | None = None, headers=None):
+    """One request on a fresh connection (sync gunicorn workers close after each answer)."""
+    connection = http.client.HTTPConnection(service.host, service.port, timeout=TIMEOUT)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _cookies(headers) -> SimpleCookie:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return jar
+
+
+@dataclass
+class Credentials:
+    """A CSRF cookie and form token pair; one pair serves many sign-ins."""
+
+    cookie: str
+    token: str
+
+
+def fetch_csrf(service) -> Credentials:
+    status, headers, body = request(service, "GET", f"/{ORGANISATION}/login")
+    found, jar = TOKEN.search(body), _cookies(headers)
+    if status != 200 or not found or CSRF_COOKIE not in jar:
+        raise RuntimeError(f"login page gave no CSRF cookie and token (status {status})")
+    return Credentials(jar[CSRF_COOKIE].value, found.group(1).decode())
+
+
+def sign_in(service, credentials: Credentials) -> str | None:
+    """The session cookie's value after a successful sign-in, else None."""
+    body = urlencode({"identifier": IDENTIFIER, "password": PASSWORD,
+                      "csrfmiddlewaretoken": credentials.token}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "Cookie": f"{CSRF_COOKIE}={credentials.cookie}"}
+    status, response_headers, _ = request(service, "POST", f"/{ORGANISATION}/login", body, headers)
+    jar = _cookies(response_headers)
+    if status == 302 and SESSION_COOKIE in jar:
+        return jar[SESSION_COOKIE].value
+    return None
+
+
+def _attempt(service, credentials) -> tuple[bool, str]:
+    try:
+        return sign_in(service, credentials) is not None, ""
+    except OSError as error:
+        return False, type(error).__name__
+
+
+@dataclass
+class Tally:
+    """Sign-ins that completed inside the measured window, with their latencies."""
+
+    latencies: list = field(default_factory=list)
+    failures: int = 0
+    errors: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, ok: bool, latency: float, error: str = "") -> None:
+        with self.lock:
+            if ok:
+                self.latencies.append(latency)
+            else:
+                self.failures += 1
+                if error:
+                    self.errors[error] = self.errors.get(error, 0) + 1
+
+
+def _closed_loop_client(service, window: tuple[float, float], tally: Tally) -> None:
+    credentials = fetch_csrf(service)
+    measure_from, stop_at = window
+    while (start := time.perf_counter()) < stop_at:
+        ok, error = _attempt(service, credentials)
+        done = time.perf_counter()
+        if measure_from <= done <= stop_at:
+            tally.add(ok, done - start, error)
+
+
+def saturate(service, clients: int, warmup: float, seconds: float) -> dict:
+    """Most sign-ins per second: `clients` each sign in again as soon as the last answered."""
+    tally = Tally()
+    begin = time.perf_counter()
+    window = (begin + warmup, begin + warmup + seconds)
+    threads = [threading.Thread(target=_closed_loop_client, args=(service, window, tally))
+               for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"per_second": len(tally.latencies) / seconds, "clients": clients, "seconds": seconds,
+            "failed": tally.failures, "errors": tally.errors, "latency": summary(tally.latencies)}
+
+
+def paced(service, rate: float, seconds: float, max_in_flight: int = 64) -> dict:
+    """Sign-ins started at a steady `rate` per second, whatever the server does."""
+    credentials, tally = fetch_csrf(service), Tally()
+
+    def one(due: float) -> None:
+        ok, error = _attempt(service, credentials)
+        tally.add(ok, time.perf_counter() - due, error)
+
+    total = max(1, int(rate * seconds))
+    with ThreadPoolExecutor(max_workers=max_in_flight) as pool:
+        start = time.perf_counter()
+        for i in range(total):
+            due = start + i / rate
+            time.sleep(max(0.0, due - time.perf_counter()))
+            pool.submit(one, due)
+    return {"rate": rate, "sent": total, "seconds": seconds, "failed": tally.failures,
+            "errors": tally.errors, "completed": len(tally.latencies),
+            "latency": summary(tally.latencies)}
