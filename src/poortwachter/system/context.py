@@ -3,6 +3,8 @@ language while staying on the same page."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+
 
 def page(request):
     query = request.GET.copy()
@@ -10,5 +12,11 @@ def page(request):
     for code in ("nl", "en"):
         query["lang"] = code
         links[code] = f"{request.path}?{urlencode(sorted(query.items()))}"
-    return {"organisation": getattr(request, "organisation", None), "language_links": links,
-            "user": getattr(request, "user", None)}
+    organisation = getattr(request, "organisation", None)
+    return {
+        "organisation": organisation,
+        "language_links": links,
+        "user": getattr(request, "user", None),
+        # The address to bookmark, built from the configured public URL (never the Host header).
+        "portal_url": settings.PUBLIC_URL + organisation.portal_path if organisation else settings.PUBLIC_URL + "/",
+    }
