@@ -50,8 +50,13 @@ messages: install gettext
 	cd src/poortwachter && POORTWACHTER_DATA_DIR=../../var ../../$(VENV)/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=poortwachter.settings
 	cd src/poortwachter && POORTWACHTER_DATA_DIR=../../var ../../$(VENV)/bin/django-admin compilemessages --settings=poortwachter.settings
 
-## bench: benchmarks that print a table (not tests)
+## bench: benchmarks that print a table (not tests); Debian's wrk is installed when missing
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk could not be installed: the benchmark uses its Python load generator"
 	$(VENV)/bin/python bench/run.py
 
 clean:

@@ -63,3 +63,16 @@ def measure(service, path: str, connections: int, seconds: float, headers: dict 
     result = run(service, path, connections, seconds, headers or {})
     result.update(path=path, tool=tool(), connections=connections)
     return result
+
+
+def combine(runs: list[dict]) -> dict:
+    """Several runs of one page as one: rates from the totals; p50 the median of the runs'
+    p50s and p99 the worst run's p99 (percentiles of separate runs cannot be merged exactly)."""
+    seconds = sum(r["seconds"] for r in runs)
+    ok = sum(r["per_second"] * r["seconds"] for r in runs)
+    p50s = sorted(r["latency"]["p50"] for r in runs if r["latency"]["p50"] is not None) or [None]
+    p99s = [r["latency"]["p99"] for r in runs if r["latency"]["p99"] is not None]
+    return {**runs[0], "per_second": ok / seconds, "seconds": seconds,
+            "requests": sum(r["requests"] for r in runs), "failed": sum(r["failed"] for r in runs),
+            "latency": {"p50": p50s[len(p50s) // 2], "p99": max(p99s, default=None)},
+            "rounds": [{k: r[k] for k in ("per_second", "latency", "failed")} for r in runs]}

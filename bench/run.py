@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import argon2_ceiling
+import background
 import page_load
 import service
 import signin_load
@@ -36,6 +37,7 @@ import signin_load
 SIGNIN_SHARE_TARGET = 0.85   # sign-ins/s as a share of the argon2 ceiling
 P99_VERIFIES_TARGET = 3.0    # p99 at half load, in single-verify times
 PAGE_SHARE_TARGET = 0.70     # signed-in page rps as a share of /healthz rps
+BACKGROUND_WARNING = 0.05   # others' CPU share above which the run is called noisy
 DASHBOARD = f"/{signin_load.ORGANISATION}/dashboard"
 RESULTS = Path(__file__).resolve().parent / "results"
 CORES = os.cpu_count() or 1
@@ -62,15 +64,18 @@ def check_signed_in(svc, headers: dict) -> None:
         raise RuntimeError(f"{DASHBOARD} answered {status} with the session cookie, not 200")
 
 
-def measure_pages(svc, connections: int, seconds: float) -> dict:
-    """/healthz and the signed-in dashboard, same tool, same connections, same duration."""
+def measure_pages(svc, connections: int, seconds: float, rounds: int) -> dict:
+    """/healthz and the signed-in dashboard, same tool, same connections, taking turns in
+    `rounds` short runs so that a change in background load hits both alike."""
     headers = signed_in_headers(svc)
     for path in ("/healthz", DASHBOARD):  # warm both before either counts
         page_load.measure(svc, path, connections, 2, headers)
-    bare = page_load.measure(svc, "/healthz", connections, seconds, headers)
-    signed_in = page_load.measure(svc, DASHBOARD, connections, seconds, headers)
+    runs = {"/healthz": [], DASHBOARD: []}
+    for _ in range(rounds):
+        for path, results in runs.items():
+            results.append(page_load.measure(svc, path, connections, seconds / rounds, headers))
     check_signed_in(svc, headers)  # the session held for the whole run: no redirects counted
-    return {"bare": bare, "signed_in": signed_in}
+    return {"bare": page_load.combine(runs["/healthz"]), "signed_in": page_load.combine(runs[DASHBOARD])}
 
 
 def measure_server(config: tuple[int | None, int | None], options, full: bool) -> dict:
@@ -79,6 +84,8 @@ def measure_server(config: tuple[int | None, int | None], options, full: bool) -
     workers, threads = config
     with service.running(workers, threads) as svc:
         signin = signin_load.saturate(svc, options.clients, options.warmup, options.seconds)
+        if not signin["per_second"]:
+            raise RuntimeError(f"no sign-in succeeded ({signin['failed']} failed: {signin['errors']})")
         result = {"workers": svc.worker_count(), "threads": threads or 1, "signin": signin}
         progress(f"  {result['workers']} workers x {result['threads']} threads: "
                  f"{signin['per_second']:.1f} sign-ins/s")
@@ -87,17 +94,27 @@ def measure_server(config: tuple[int | None, int | None], options, full: bool) -
             progress(f"  paced sign-ins at {rate:.1f}/s for {options.paced_seconds:.0f} s")
             result["half_load"] = signin_load.paced(svc, rate, options.paced_seconds)
             progress(f"  /healthz and {DASHBOARD} with {page_load.tool()}")
-            result["pages"] = measure_pages(svc, options.connections, options.page_seconds)
+            result["pages"] = measure_pages(svc, options.connections, options.page_seconds, options.rounds)
     return result
 
 
+def measure_ceiling(seconds: float) -> dict:
+    progress(f"argon2id: ceiling with {CORES} processes for {seconds:.0f} s")
+    return argon2_ceiling.ceiling(seconds)
+
+
 def measure_all(options) -> dict:
+    """The ceiling is measured just before and just after the headline server, and the two
+    averaged: background load that comes or goes meanwhile shows as a gap between them."""
+    meter = background.Meter()
     progress("argon2id: one verify on one thread")
     one = argon2_ceiling.one_verify_seconds()
-    progress(f"argon2id: ceiling with {CORES} processes for {options.argon2_seconds:.0f} s")
-    ceiling = argon2_ceiling.ceiling(options.argon2_seconds)
+    before = measure_ceiling(options.argon2_seconds / 2)
     progress("server with its default configuration")
     headline = measure_server((None, None), options, full=True)
+    after = measure_ceiling(options.argon2_seconds / 2)
+    ceiling = {**before, "per_second": (before["per_second"] + after["per_second"]) / 2,
+               "before": before["per_second"], "after": after["per_second"]}
     sweep = [headline]
     for workers, threads in options.configs:
         if (workers, threads or 1) == (headline["workers"], headline["threads"]):
@@ -105,7 +122,8 @@ def measure_all(options) -> dict:
         progress(f"server with POORTWACHTER_WORKERS={workers} THREADS={threads or 1}")
         sweep.append(measure_server((workers, threads), options, full=False))
     return {"machine": machine(), "options": vars(options), "argon2_one": one,
-            "argon2_ceiling": ceiling, "headline": headline, "sweep": sweep}
+            "argon2_ceiling": ceiling, "headline": headline, "sweep": sweep,
+            "others_cpu_share": meter.others_share()}
 
 
 def machine() -> dict:
@@ -136,7 +154,8 @@ def argon2_rows(results: dict) -> list[tuple]:
     one, ceiling = results["argon2_one"], results["argon2_ceiling"]
     return [
         ("argon2id verify, 1 thread (median)", f"{ms(one['median'])} (fastest {ms(one['min'])})", "", ""),
-        (f"argon2id ceiling, {ceiling['processes']} processes", f"{ceiling['per_second']:.1f} verifies/s", "", ""),
+        (f"argon2id ceiling, {ceiling['processes']} processes",
+         f"{ceiling['per_second']:.1f} verifies/s (before {ceiling['before']:.1f}, after {ceiling['after']:.1f})", "", ""),
     ]
 
 
@@ -198,7 +217,15 @@ def report(results: dict) -> str:
                  argon2_rows(results) + signin_rows(results) + page_rows(results))
     sweep = table(("workers x threads", "sign-ins/s", "of ceiling", "p50", "p99", "failed", ""),
                   sweep_rows(results))
-    return f"\n{title}\n\n{main}\n\nSign-ins per server configuration (sync workers when threads = 1)\n\n{sweep}\n"
+    return (f"\n{title}\n{background_note(results['others_cpu_share'])}\n\n{main}\n\n"
+            f"Sign-ins per server configuration (sync workers when threads = 1)\n\n{sweep}\n")
+
+
+def background_note(share: float) -> str:
+    note = f"Other processes used {share:.0%} of the machine's CPU during this run"
+    if share > BACKGROUND_WARNING:
+        note += ": every figure is lower and noisier than on a quiet machine; run again when it is quiet"
+    return note + "."
 
 
 def save(results: dict) -> Path:
@@ -225,13 +252,15 @@ def arguments(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--configs", type=configs, default=configs(f"{CORES},{CORES + 1},{2 * CORES}"),
                    help="worker counts to compare, e.g. '2,3,4' or '2x4' for gthread (default: cores, cores+1, 2*cores)")
-    p.add_argument("--clients", type=int, default=4 * CORES, help="concurrent sign-in clients (default 4 per core)")
+    p.add_argument("--clients", type=int, default=2 * CORES, help="concurrent sign-in clients (default 2 per core)")
     p.add_argument("--connections", type=int, default=4 * CORES, help="connections for the page comparison")
     p.add_argument("--warmup", type=float, default=3, help="seconds of sign-ins before counting")
     p.add_argument("--seconds", type=float, default=10, help="seconds of counted sign-ins per configuration")
     p.add_argument("--paced-seconds", type=float, default=12, help="seconds of paced half-load sign-ins")
-    p.add_argument("--page-seconds", type=float, default=8, help="seconds per page in the page comparison")
-    p.add_argument("--argon2-seconds", type=float, default=8, help="seconds of the argon2 ceiling")
+    p.add_argument("--page-seconds", type=float, default=9, help="seconds per page in the page comparison")
+    p.add_argument("--rounds", type=int, default=3, help="turns the two pages take in the comparison")
+    p.add_argument("--argon2-seconds", type=float, default=10,
+                   help="seconds of the argon2 ceiling (half before, half after the headline server)")
     return p.parse_args(argv)
 
 

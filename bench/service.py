@@ -82,9 +82,10 @@ def _wait_until_healthy(process: subprocess.Popen, port: int, log: Path, timeout
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """SIGINT is gunicorn's quick shutdown; the whole group gets it, workers included."""
     try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=10)
     except ProcessLookupError:
         return
     except subprocess.TimeoutExpired:

@@ -61,3 +61,17 @@ def org(db):
 @pytest.fixture
 def user(org):
     return factories.user(org)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server; the outbox worker delivers to it (tests.mailbox)."""
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    settings.SMTP_HOST = "127.0.0.1"
+    settings.MAILERS = server.mailer_settings()
+    settings.MAIL_RETRY_FIRST_SECONDS = 30
+    yield server
+    server.stop()

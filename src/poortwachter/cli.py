@@ -55,6 +55,18 @@ def setstatus(args) -> None:
     print(f"Status van {organisation.slug}: {organisation.status}")
 
 
+def worker(args) -> None:
+    from poortwachter.mail import worker as mail_worker
+
+    mail_worker.run(once=args.once)
+
+
+def retrymail(args) -> None:
+    from poortwachter.mail.delivery import retry_failed
+
+    print(f"Opnieuw in de wachtrij: {retry_failed(args.id)} bericht(en).")
+
+
 def serve(args) -> None:
     from poortwachter import server
 
@@ -79,6 +91,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(run=serve)
 
     sub.add_parser("migrate", help="create or update the database").set_defaults(run=migrate)
+
+    s = sub.add_parser("worker", help="deliver the e-mail outbox (serve starts one)")
+    s.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
+    s.set_defaults(run=worker)
+
+    s = sub.add_parser("retrymail", help="put failed e-mail back in the outbox queue")
+    s.add_argument("id", nargs="?", type=int, help="one message id (default: every failed message)")
+    s.set_defaults(run=retrymail)
 
     s = sub.add_parser("createorg", help="create an organisation")
     s.add_argument("slug")

@@ -40,5 +40,6 @@ def serve(host: str, port: int) -> None:
         "--access-logfile", os.environ.get("POORTWACHTER_ACCESS_LOG", "-"),
         "--timeout", "30", "--graceful-timeout", "10", "--keep-alive", "5",
         "--no-control-socket",  # several instances (tests, benchmarks) run side by side
+        "--config", "python:poortwachter.gunicorn_hooks",  # starts the outbox worker beside
     ]
     os.execv(sys.executable, argv)

@@ -121,6 +121,11 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("POORTWACHTER_MAIL_FROM", "Poortwachter <niet-antwoorden@localhost>")
+MAIL_MAX_ATTEMPTS = int(env("POORTWACHTER_MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_FIRST_SECONDS = int(env("POORTWACHTER_MAIL_RETRY_SECONDS", "30"))
+# Mail-bombing limits (per recipient address and per organisation, each per hour).
+MAIL_PER_RECIPIENT_HOUR = int(env("POORTWACHTER_MAIL_PER_RECIPIENT_HOUR", "5"))
+MAIL_PER_ORGANISATION_HOUR = int(env("POORTWACHTER_MAIL_PER_ORGANISATION_HOUR", "1000"))
 
 # --- application -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -131,6 +136,7 @@ INSTALLED_APPS = [
     "poortwachter.accounts",
     "poortwachter.signin",
     "poortwachter.security",
+    "poortwachter.mail",
     "poortwachter.portal",
     "poortwachter.system",
 ]

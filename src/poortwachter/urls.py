@@ -11,11 +11,17 @@ handler500 = "poortwachter.system.errors.server_error"
 organisation_patterns = [
     path("", include("poortwachter.portal.urls")),
     path("", include("poortwachter.signin.urls")),
+    path("", include("poortwachter.signin.activation.urls")),
+    path("", include("poortwachter.signin.password_reset.urls")),
+    path("", include("poortwachter.signin.reminders.urls")),
+    path("", include("poortwachter.methods.magic_link.urls")),
+    path("settings/", include("poortwachter.personal.urls")),
 ]
 
 urlpatterns = [
-    path("", system.root, name="root"),
+    path("", include("poortwachter.signin.reminders.root_urls")),  # "Welke website moet ik gebruiken?"
     path("healthz", system.healthz, name="healthz"),
     path("readyz", system.readyz, name="readyz"),
+    path("_mail/", include("poortwachter.mail.urls")),
     path("<slug:organisation_slug>/", include(organisation_patterns)),
 ]

@@ -76,3 +76,6 @@ class User(AbstractBaseUser):
     @property
     def display_name(self) -> str:
         return self.name or self.username
+
+
+from poortwachter.accounts.tokens import EmailToken  # noqa: E402,F401  (model registration)

@@ -71,12 +71,16 @@ def create_user(organisation, email: str, *, username: str = "", name: str = "",
 
 
 def set_password(user: User, password: str) -> None:
-    """Check the rules, store the new hash and remember when it changed."""
+    """Check the rules, store the new hash and remember when it changed. Every link sent by
+    e-mail that is still outstanding dies with the old password."""
+    from poortwachter.accounts import tokens
+
     password_rules.check(password, organisation=user.organisation, username=user.username,
                          email=user.email, name=user.name)
     user.set_password(password)
     user.password_changed_at = clock.now()
     user.save(update_fields=["password", "password_changed_at"])
+    tokens.revoke_all(user)
 
 
 def find_by_identifier(organisation, identifier: str) -> User | None:

@@ -1,0 +1,28 @@
+"""Writing e-mail into the outbox. Call `queue` inside the transaction of the action that
+causes the message: both are kept, or neither."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from poortwachter.mail.models import OutboxMessage
+
+
+def queue(template: str, to: str, context: dict, *, organisation=None, language: str = "") -> OutboxMessage:
+    """Render `mail/<template>.{subject.txt,txt,html}` in the recipient's language and store it.
+    Links in `context` must already be absolute, built with `public_link`."""
+    language = language or settings.LANGUAGE_CODE
+    context = {"organisation": organisation, "public_url": settings.PUBLIC_URL, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"mail/{template}.subject.txt", context).split())
+        text = render_to_string(f"mail/{template}.txt", context)
+        html = render_to_string(f"mail/{template}.html", context)
+    return OutboxMessage.objects.create(
+        organisation=organisation, template=template, to=to, subject=subject[:300],
+        text_body=text, html_body=html, language=language,
+    )
+
+
+def public_link(path: str) -> str:
+    """An absolute link from the configured public URL, never from the request's Host."""
+    return settings.PUBLIC_URL + path
