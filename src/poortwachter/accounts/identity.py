@@ -5,14 +5,15 @@ invisible characters people paste along (the seeds' "hidden space") are removed.
 import re
 import unicodedata
 
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
 
 
 def clean(value: str) -> str:
-    """What a person meant to type: trimmed, no zero-width or non-breaking spaces at the
-    ends, compatibility forms folded."""
+    """What a person meant to type: zero-width characters removed, runs of (also
+    non-breaking) spaces made one, trimmed, compatibility forms folded."""
     value = unicodedata.normalize("NFKC", value or "")
-    return _INVISIBLE.sub(" ", value).strip()
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", value)).strip()
 
 
 def key(value: str) -> str:

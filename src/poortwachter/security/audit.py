@@ -14,6 +14,15 @@ class Event(models.TextChoices):
     SIGNOUT = "signout"
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGED = "password.changed"
+    PASSWORD_RESET_SENT = "password_reset.sent"
+    PASSWORD_RESET_DONE = "password_reset.done"
+    ACTIVATION_SENT = "activation.sent"
+    ACCOUNT_ACTIVATED = "account.activated"
+    MAGIC_LINK_SENT = "magic_link.sent"
+    USERNAME_REMINDER_SENT = "username_reminder.sent"
+    PORTAL_LIST_SENT = "portal_list.sent"
+    EMAIL_CHANGE_REQUESTED = "email_change.requested"
+    EMAIL_CHANGED = "email.changed"
     USER_CREATED = "user.created"
     ORGANISATION_CREATED = "organisation.created"
     ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
@@ -36,7 +45,9 @@ class AuditEvent(models.Model):
 
 
 def record(type: Event, *, request=None, organisation=None, actor=None, subject=None,
-           subject_label: str = "", reason: str = "") -> AuditEvent:
+           subject_label: str = "", reason: str = "", source: str | None = None) -> AuditEvent:
+    """`source` names the address when there is no request (the worker acting on a
+    recorded mail request)."""
     return AuditEvent.objects.create(
         type=type,
         organisation=organisation if organisation is not None else getattr(request, "organisation", None),
@@ -44,6 +55,6 @@ def record(type: Event, *, request=None, organisation=None, actor=None, subject=
         subject=subject,
         subject_label=subject_label[:254],
         reason=reason,
-        source=source_address(request) if request is not None else None,
+        source=source_address(request) if request is not None else source,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
     )

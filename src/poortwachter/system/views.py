@@ -1,14 +1,9 @@
-"""The installation's own pages: the root page and the health checks."""
+"""The installation's own health checks (the root page is signin.reminders: "which website")."""
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-
-def root(request):
-    return render(request, "system/root.html")
 
 
 @never_cache

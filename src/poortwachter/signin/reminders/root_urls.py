@@ -1,5 +1,6 @@
 from django.urls import path
 
-from poortwachter.system import views as system
+from poortwachter.signin.reminders import views
 
-urlpatterns = [path("", system.root, name="root")]
+# The root page of the installation: "Welke website moet ik gebruiken?"
+urlpatterns = [path("", views.which_website, name="root")]

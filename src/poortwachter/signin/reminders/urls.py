@@ -1,2 +1,8 @@
+from django.urls import path
+
+from poortwachter.signin.reminders import views
+
 app_name = "reminders"
-urlpatterns = []
+urlpatterns = [
+    path("username/forgot", views.username_forgot, name="username_forgot"),
+]
