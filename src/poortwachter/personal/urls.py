@@ -1,2 +1,11 @@
+from django.urls import path
+
+from poortwachter.personal import views
+
 app_name = "personal"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("password", views.password, name="password"),
+    path("email", views.email, name="email"),
+    path("email/confirm/<str:token>", views.email_confirm, name="email_confirm"),
+]

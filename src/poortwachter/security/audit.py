@@ -21,7 +21,7 @@ class Event(models.TextChoices):
     MAGIC_LINK_SENT = "magic_link.sent"
     USERNAME_REMINDER_SENT = "username_reminder.sent"
     PORTAL_LIST_SENT = "portal_list.sent"
-    EMAIL_CHANGE_REQUESTED = "email_change.requested"
+    EMAIL_CHANGE_REQUESTED = "email.change_requested"
     EMAIL_CHANGED = "email.changed"
     USER_CREATED = "user.created"
     ORGANISATION_CREATED = "organisation.created"
