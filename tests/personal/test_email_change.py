@@ -9,7 +9,6 @@ from django.test import Client
 
 from poortwachter.accounts import tokens
 from poortwachter.accounts.models import User
-from poortwachter.personal import email_change
 from poortwachter.security.audit import AuditEvent, Event
 from tests import factories
 from tests.mailbox import path_of
