@@ -1,4 +1,4 @@
-"""`poortwachter` command line: serve, migrate, createorg, createuser, setstatus.
+"""`poortwachter` command line: serve, migrate, createorg, createuser, resendactivation, setstatus.
 Errors are one clear line on stderr and exit code 2; nothing half-done is left behind."""
 
 import argparse
@@ -36,15 +36,30 @@ def createorg(args) -> None:
 
 
 def createuser(args) -> None:
+    from django.db import transaction
+
     from poortwachter.accounts.services import create_user
+    from poortwachter.signin.activation.flow import send_welcome
     from poortwachter.tenants.services import get_organisation
 
     organisation = get_organisation(args.organisation)
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
-    user = create_user(organisation, args.email, username=args.username or "", name=args.name or "",
-                       roles=args.role or [], password=password)
-    state = "actief" if password is not None else "wacht op activering"
+    # The user and their welcome e-mail are kept together, or neither.
+    with transaction.atomic():
+        user = create_user(organisation, args.email, username=args.username or "", name=args.name or "",
+                           roles=args.role or [], password=password)
+        if password is None:
+            send_welcome(user)
+    state = "actief" if password is not None else "wacht op activering; welkomstmail met activatielink verstuurd"
     print(f"Gebruiker aangemaakt: {user.username} <{user.email}> ({state})")
+
+
+def resendactivation(args) -> None:
+    from poortwachter.signin.activation.flow import resend_welcome
+    from poortwachter.tenants.services import get_organisation
+
+    user = resend_welcome(get_organisation(args.organisation), args.email)
+    print(f"Nieuwe welkomstmail met activatielink verstuurd naar {user.email}; eerdere links werken niet meer.")
 
 
 def setstatus(args) -> None:
@@ -113,6 +128,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--role", action="append", help="role name; may be given more than once")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     s.set_defaults(run=createuser)
+
+    s = sub.add_parser("resendactivation", help="send a new welcome e-mail; older activation links stop working")
+    s.add_argument("organisation")
+    s.add_argument("email")
+    s.set_defaults(run=resendactivation)
 
     s = sub.add_parser("setstatus", help="set an organisation's status")
     s.add_argument("organisation")

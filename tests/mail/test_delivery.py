@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def queue_test_mail(org, to="ontvanger@example.nl"):
     user = factories.user(org, email=to, password=None)
-    return outbox.queue("test", to, {"user": user, "link": outbox.public_link("/x")}, organisation=org)
+    context = {"user": user, "changed_at": user.created_at, "login_link": outbox.public_link(f"/{org.slug}/login"),
+               "forgot_link": outbox.public_link(f"/{org.slug}/password/forgot")}
+    return outbox.queue("password_changed", to, context, organisation=org)
 
 
 def test_message_is_delivered_over_smtp_in_both_parts(org, smtp):
@@ -83,3 +85,11 @@ def test_mail_is_written_with_the_action_or_not_at_all(org):
             queue_test_mail(org)
             raise RuntimeError("the action failed")
     assert not OutboxMessage.objects.exists()
+
+
+def test_text_part_and_subject_are_not_html_escaped(smtp, db):
+    org = factories.organisation(name="Bakker & Zn's")
+    queue_test_mail(org)
+    [received] = smtp.deliver()
+    assert "Bakker & Zn's" in received.subject
+    assert "Bakker &amp; Zn&#x27;s" in received.html or "Bakker &amp; Zn's" in received.html

@@ -52,6 +52,8 @@ def login(request):
         notice = ENDED_MESSAGES.get(request.GET.get("ended", ""), lambda: None)()
         if request.GET.get("signed_out"):
             notice = _("You have been signed out.")
+        elif request.GET.get("password_changed"):
+            notice = _("Your password has been changed. Sign in with your new password.")
     context = {"form": form, "notice": notice, "outdated_browser": is_outdated(request)}
     return render(request, "signin/login.html", context, status=status)
 
