@@ -1,6 +1,7 @@
 """The `poortwachter` command line: clear errors, exit code 2, nothing half-done."""
 
 import io
+import json
 import os
 import re
 import signal
@@ -109,6 +110,17 @@ def test_serve_starts_gunicorn_with_the_demo_and_prints_credentials(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/demo/login", timeout=5) as r:
             assert "Aanmelden" in r.read().decode()
         assert (tmp_path / "poortwachter.sqlite3").exists() and (tmp_path / "secret_key").exists()
+        # The outbox worker runs beside the web workers: a welcome mail reaches /_mail/.
+        subprocess.run([str(Path(sys.executable).parent / "poortwachter"), "--data-dir", str(tmp_path),
+                        "createuser", "demo", "nieuw@demo.example"], env=env, check=True, capture_output=True)
+        for _ in range(100):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_mail/messages.json", timeout=5) as r:
+                mails = json.loads(r.read())["messages"]
+            if any(m["to"] == "nieuw@demo.example" and m["status"] == "captured" for m in mails):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"the worker did not pick up the welcome mail: {mails}")
         assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -93,3 +93,24 @@ def test_text_part_and_subject_are_not_html_escaped(smtp, db):
     [received] = smtp.deliver()
     assert "Bakker & Zn's" in received.subject
     assert "Bakker &amp; Zn&#x27;s" in received.html or "Bakker &amp; Zn's" in received.html
+
+
+def test_sender_is_the_no_reply_address_named_after_the_organisation(smtp, settings, db):
+    settings.DEFAULT_FROM_EMAIL = "Poortwachter <niet-antwoorden@login.example>"
+    org = factories.organisation(name="Bakkerij Jansen")
+    queue_test_mail(org)
+    [received] = smtp.deliver()
+    assert received.message["From"] == "Bakkerij Jansen <niet-antwoorden@login.example>"
+
+
+def test_operator_retries_failed_mail_from_the_cli(org, smtp, clock, settings, capsys):
+    from poortwachter import cli
+
+    settings.MAIL_MAX_ATTEMPTS = 1
+    smtp.stop()
+    queue_test_mail(org)
+    smtp.deliver()
+    assert OutboxMessage.objects.get().status == MailStatus.FAILED
+    smtp.start()
+    assert cli.main(["retrymail"]) == 0 and "1" in capsys.readouterr().out
+    assert len(smtp.deliver()) == 1

@@ -4,6 +4,7 @@ message stays in the outbox as failed for the operator to retry."""
 
 import logging
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -26,7 +27,7 @@ def _claim_next() -> OutboxMessage | None:
         due = OutboxMessage.objects.filter(status=MailStatus.QUEUED, next_attempt_at__lte=clock.now())
         if transaction.get_connection().features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        message = due.order_by("next_attempt_at", "id").first()
+        message = due.select_related("organisation").order_by("next_attempt_at", "id").first()
         if message is None:
             return None
         # Push it out of reach for a while, so a worker that dies mid-send does not lose it.
@@ -35,8 +36,16 @@ def _claim_next() -> OutboxMessage | None:
         return message
 
 
+def sender(message: OutboxMessage) -> str:
+    """The configured no-reply address, named after the organisation the mail is about."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if message.organisation_id:
+        name = message.organisation.name
+    return formataddr((name, address)) if name else address
+
+
 def _send(message: OutboxMessage) -> None:
-    email = EmailMultiAlternatives(message.subject, message.text_body, settings.DEFAULT_FROM_EMAIL,
+    email = EmailMultiAlternatives(message.subject, message.text_body, sender(message),
                                    [message.to], headers={"Auto-Submitted": "auto-generated"})
     email.attach_alternative(message.html_body, "text/html")
     mailers.default.send_messages([email])
