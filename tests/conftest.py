@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from poortwachter import clock as clock_module
+from poortwachter.security import counters
 import itertools
 
 from tests import factories
@@ -41,9 +42,9 @@ def _fresh_clock_and_cache():
     """Every test sees an empty shared cache (counters!) without needing database access
     to clear it: its keys get a prefix of their own."""
     clock_module.reset()
-    cache.key_prefix = f"t{next(_test_number)}"
+    cache.key_prefix = counters.namespace = f"t{next(_test_number)}"
     yield
-    cache.key_prefix = ""
+    cache.key_prefix = counters.namespace = ""
     clock_module.reset()
 
 

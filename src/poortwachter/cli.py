@@ -82,6 +82,20 @@ def retrymail(args) -> None:
     print(f"Opnieuw in de wachtrij: {retry_failed(args.id)} bericht(en).")
 
 
+def unlock(args) -> None:
+    from poortwachter.accounts.services import find_by_identifier
+    from poortwachter.signin import lockout
+    from poortwachter.tenants.services import get_organisation
+    from django.core.exceptions import ValidationError
+
+    organisation = get_organisation(args.organisation)
+    user = find_by_identifier(organisation, args.user)
+    if user is None:
+        raise ValidationError(f"Geen gebruiker „{args.user}” in {organisation.slug}.")
+    lockout.lift(user)
+    print(f"Blokkade opgeheven voor {user.username}.")
+
+
 def serve(args) -> None:
     from poortwachter import server
 
@@ -133,6 +147,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("organisation")
     s.add_argument("email")
     s.set_defaults(run=resendactivation)
+
+    s = sub.add_parser("unlock", help="lift a user's lock-out after too many failed sign-ins")
+    s.add_argument("organisation")
+    s.add_argument("user", help="username or e-mail address")
+    s.set_defaults(run=unlock)
 
     s = sub.add_parser("setstatus", help="set an organisation's status")
     s.add_argument("organisation")

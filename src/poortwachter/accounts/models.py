@@ -47,6 +47,9 @@ class User(AbstractBaseUser):
     created_at = models.DateTimeField(default=clock.now)
     activated_at = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Locked after too many failed sign-ins (policy.lockout_permanent_after), until a
+    # password reset or an administrator lifts it. Temporary locks live in the cache.
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"

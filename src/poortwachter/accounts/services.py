@@ -81,6 +81,9 @@ def set_password(user: User, password: str) -> None:
     user.password_changed_at = clock.now()
     user.save(update_fields=["password", "password_changed_at"])
     tokens.revoke_all(user)
+    from poortwachter.security import attempts
+
+    attempts.lift(user)  # a new password ends a lock-out (PRODUCT: "until a password reset")
 
 
 def find_by_identifier(organisation, identifier: str) -> User | None:

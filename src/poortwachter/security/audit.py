@@ -12,6 +12,9 @@ class Event(models.TextChoices):
     SIGNIN_FAILED = "signin.failed"
     SIGNIN_REFUSED = "signin.refused"  # password right, but organisation or user blocked
     SIGNOUT = "signout"
+    CAPTCHA_DEMANDED = "captcha.demanded"
+    ACCOUNT_LOCKED = "account.locked"
+    ACCOUNT_UNLOCKED = "account.unlocked"
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGED = "password.changed"
     PASSWORD_RESET_SENT = "password_reset.sent"

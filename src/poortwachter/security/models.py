@@ -1,1 +1,2 @@
 from poortwachter.security.audit import AuditEvent  # noqa: F401
+from poortwachter.security.counters import Counter  # noqa: F401

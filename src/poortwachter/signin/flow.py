@@ -18,8 +18,9 @@ from poortwachter.accounts import roles, services
 from poortwachter.accounts.models import UserStatus
 from poortwachter.accounts.passwords import HashingBusy
 from poortwachter.methods import password as password_method
-from poortwachter.security import audit
+from poortwachter.security import attempts, audit
 from poortwachter.security.audit import Event
+from poortwachter.signin import lockout
 from poortwachter.security.source import source_address
 from poortwachter.signin import steps
 from poortwachter.signin.next_url import safe_next
@@ -43,24 +44,55 @@ class Outcome:
     error: str | None = None
     refused: bool = False
     busy: bool = False
+    captcha: bool = False  # the next attempt must carry a solved CAPTCHA
 
 
-def sign_in_with_password(request, organisation, identifier: str, password: str, next_url: str = "") -> Outcome:
+def sign_in_with_password(request, organisation, identifier: str, password: str, next_url: str = "",
+                          captcha_solution: str = "") -> Outcome:
     user = services.find_by_identifier(organisation, identifier)
+    attempt = attempts.begin(organisation, user, identifier, source_address(request))
+    if attempt.captcha_needed() and not _captcha_solved(organisation, captcha_solution):
+        # Refused before any hash, even with the right password; and not counted.
+        attempts.give_back(attempt)
+        if captcha_solution or attempt.failures == attempt.policy.captcha_after_failures + 1:
+            audit.record(Event.CAPTCHA_DEMANDED, request=request, subject=user, subject_label=identifier)
+        return Outcome(error=_("Please confirm that you are a person first (the check below the "
+                               "password), then sign in."), captcha=True)
     try:
         proven = password_method.verify(user, password)
     except HashingBusy:
+        attempts.give_back(attempt)
         return Outcome(busy=True)
     if not proven:
-        audit.record(Event.SIGNIN_FAILED, request=request, subject=user,
-                     subject_label=identifier, reason="unknown_user" if user is None else "wrong_password")
-        return Outcome(error=generic_failure())
+        return _wrong_password(request, attempt, identifier)
+    if attempts.locked_until(attempt) is not None:
+        attempts.give_back(attempt)  # the right password is no failure, but the lock stays
+        audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason="locked")
+        return Outcome(error=lockout.message(attempt), refused=True, captcha=attempt.captcha_needed())
+    attempts.succeeded(attempt)
     barrier = refusal(user)
     if barrier is not None:
         reason, message = barrier
         audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason=reason)
         return Outcome(error=message, refused=True)
     return finish(request, user, amr=[password_method.AMR], next_url=next_url)
+
+
+def _captcha_solved(organisation, solution: str) -> bool:
+    from poortwachter.security import captcha
+
+    return captcha.verify(organisation, solution)
+
+
+def _wrong_password(request, attempt, identifier: str) -> Outcome:
+    user = attempt.user
+    audit.record(Event.SIGNIN_FAILED, request=request, subject=user, subject_label=identifier,
+                 reason="unknown_user" if user is None else "wrong_password")
+    locked = attempts.failed(attempt)
+    if locked:
+        lockout.locked(request, attempt, locked)
+    next_needs_captcha = attempt.failures >= attempt.policy.captcha_after_failures or attempt.captcha_needed()
+    return Outcome(error=generic_failure(), captcha=next_needs_captcha)
 
 
 def refusal(user) -> tuple[str, str] | None:

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods
 from poortwachter.accounts import services
 from poortwachter.accounts.models import User
 from poortwachter.accounts.roles import landing_url
-from poortwachter.security import audit
+from poortwachter.security import attempts, audit
+from poortwachter.security.source import source_address
 from poortwachter.security.audit import Event
 from poortwachter.signin import flow
 from poortwachter.signin.forms import LoginForm, NewPasswordForm
@@ -38,23 +39,27 @@ def login(request):
         return redirect(safe_next(next_url, organisation) or landing_url(request.user))
     form = LoginForm(request.POST if request.method == "POST" else None, initial={"next": next_url})
     status, notice = 200, None
+    captcha_required = attempts.source_needs_captcha(organisation, source_address(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = flow.sign_in_with_password(request, organisation, data["identifier"],
-                                             data["password"], data["next"])
+                                             data["password"], data["next"],
+                                             captcha_solution=request.POST.get("altcha", "")[:20000])
         if outcome.busy:
             return _busy(request)
         if outcome.go_to:
             return redirect(outcome.go_to)
         form.add_error(None, outcome.error)
         status = 403 if outcome.refused else 200
+        captcha_required = outcome.captcha
     elif request.method == "GET":
         notice = ENDED_MESSAGES.get(request.GET.get("ended", ""), lambda: None)()
         if request.GET.get("signed_out"):
             notice = _("You have been signed out.")
         elif request.GET.get("password_changed"):
             notice = _("Your password has been changed. Sign in with your new password.")
-    context = {"form": form, "notice": notice, "outdated_browser": is_outdated(request)}
+    context = {"form": form, "notice": notice, "outdated_browser": is_outdated(request),
+               "captcha_required": captcha_required}
     return render(request, "signin/login.html", context, status=status)
 
 

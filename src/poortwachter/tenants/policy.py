@@ -32,6 +32,8 @@ class Policy(models.Model):
     two_factor = models.CharField(max_length=10, choices=TwoFactor.choices, default=TwoFactor.OPTIONAL)
     # Attack resistance: CAPTCHA from the (n+1)th consecutive failure; lock-out.
     captcha_after_failures = models.PositiveIntegerField(default=3, validators=_bounded(0, 100))
+    # From one address, over every account (password spraying), within an hour.
+    captcha_after_source_failures = models.PositiveIntegerField(default=10, validators=_bounded(0, 1000))
     lockout_after_failures = models.PositiveIntegerField(default=10, validators=_bounded(3, 100))
     lockout_first_seconds = models.PositiveIntegerField(default=60, validators=_bounded(1, 3600))
     lockout_max_seconds = models.PositiveIntegerField(default=3600, validators=_bounded(60, 86400))
