@@ -2,21 +2,18 @@
 
 import io
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from poortwachter import cli
 from poortwachter.accounts.models import User
 from poortwachter.tenants.models import Organisation
+from tests.server_process import POORTWACHTER, clean_env, running_server
 
 pytestmark = pytest.mark.django_db
 
@@ -75,53 +72,26 @@ def test_setstatus(capsys):
     assert "Onbekende status" in run(capsys, "setstatus", "acme", "bankrupt")[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.django_db(transaction=False)
 def test_serve_starts_gunicorn_with_the_demo_and_prints_credentials(tmp_path):
     """The README's run command, as a real process on the embedded database."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POORTWACHTER_")}
-    env.update(POORTWACHTER_ACCESS_LOG="/dev/null", POORTWACHTER_WORKERS="2")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "poortwachter"), "--data-dir", str(tmp_path), "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    try:
-        deadline, banner = time.time() + 60, ""
-        while time.time() < deadline:
-            line = proc.stdout.readline()
-            banner += line
-            if "Booting worker" in line:
-                break
-        assert f"http://127.0.0.1:{port}/demo/login" in banner
+    with running_server(tmp_path, POORTWACHTER_WORKERS="2") as (base, banner):
+        assert f"{base}/demo/login" in banner
         assert re.search(r"gebruikersnaam beheerder .* wachtwoord \S+", banner)
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    assert r.status == 200
-                    break
-            except OSError:
-                time.sleep(0.1)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/demo/login", timeout=5) as r:
+        with urllib.request.urlopen(f"{base}/readyz", timeout=5) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(f"{base}/demo/login", timeout=5) as r:
             assert "Aanmelden" in r.read().decode()
         assert (tmp_path / "poortwachter.sqlite3").exists() and (tmp_path / "secret_key").exists()
+        assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
         # The outbox worker runs beside the web workers: a welcome mail reaches /_mail/.
-        subprocess.run([str(Path(sys.executable).parent / "poortwachter"), "--data-dir", str(tmp_path),
-                        "createuser", "demo", "nieuw@demo.example"], env=env, check=True, capture_output=True)
+        subprocess.run([POORTWACHTER, "--data-dir", str(tmp_path), "createuser", "demo", "nieuw@demo.example"],
+                       env=clean_env(), check=True, capture_output=True)
         for _ in range(100):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_mail/messages.json", timeout=5) as r:
+            with urllib.request.urlopen(f"{base}/_mail/messages.json", timeout=5) as r:
                 mails = json.loads(r.read())["messages"]
             if any(m["to"] == "nieuw@demo.example" and m["status"] == "captured" for m in mails):
                 break
             time.sleep(0.1)
         else:
             raise AssertionError(f"the worker did not pick up the welcome mail: {mails}")
-        assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)

@@ -230,6 +230,11 @@ STATIC_ROOT = None  # served by WhiteNoise from the finders; no collectstatic st
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package; no collectstatic step
 
+# CAPTCHA work: the browser tries up to this many PBKDF2 keys (about 0.7 s in Chromium on
+# two cores at 3000); verifying costs the server one HMAC.
+CAPTCHA_MAX_NUMBER = int(env("POORTWACHTER_CAPTCHA_MAX_NUMBER", "3000"))
+AUDIT_RETENTION_DAYS = int(env("POORTWACHTER_AUDIT_RETENTION_DAYS", "365"))
+
 # Request bodies: a login form is tiny; refuse floods early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200

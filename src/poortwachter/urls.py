@@ -16,6 +16,7 @@ organisation_patterns = [
     path("", include("poortwachter.signin.reminders.urls")),
     path("", include("poortwachter.methods.magic_link.urls")),
     path("settings/", include("poortwachter.personal.urls")),
+    path("", include("poortwachter.security.urls")),
 ]
 
 urlpatterns = [

@@ -7,10 +7,12 @@ import argon2
 from tests import factories
 
 
-def login(client, org, identifier, password=factories.PASSWORD, next=None, **headers):
+def login(client, org, identifier, password=factories.PASSWORD, next=None, altcha=None, **headers):
     data = {"identifier": identifier, "password": password}
     if next is not None:
         data["next"] = next
+    if altcha is not None:
+        data["altcha"] = altcha  # a solved CAPTCHA (tests.captcha_solver.solve)
     return client.post(f"/{org.slug}/login", data, **headers)
 
 

@@ -18,7 +18,7 @@ from poortwachter.accounts import roles, services
 from poortwachter.accounts.models import UserStatus
 from poortwachter.accounts.passwords import HashingBusy
 from poortwachter.methods import password as password_method
-from poortwachter.security import attempts, audit
+from poortwachter.security import attempts, audit, captcha
 from poortwachter.security.audit import Event
 from poortwachter.signin import lockout
 from poortwachter.security.source import source_address
@@ -51,7 +51,7 @@ def sign_in_with_password(request, organisation, identifier: str, password: str,
                           captcha_solution: str = "") -> Outcome:
     user = services.find_by_identifier(organisation, identifier)
     attempt = attempts.begin(organisation, user, identifier, source_address(request))
-    if attempt.captcha_needed() and not _captcha_solved(organisation, captcha_solution):
+    if attempt.captcha_needed() and not captcha.verify(organisation, captcha_solution):
         # Refused before any hash, even with the right password; and not counted.
         attempts.give_back(attempt)
         if captcha_solution or attempt.failures == attempt.policy.captcha_after_failures + 1:
@@ -76,12 +76,6 @@ def sign_in_with_password(request, organisation, identifier: str, password: str,
         audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason=reason)
         return Outcome(error=message, refused=True)
     return finish(request, user, amr=[password_method.AMR], next_url=next_url)
-
-
-def _captcha_solved(organisation, solution: str) -> bool:
-    from poortwachter.security import captcha
-
-    return captcha.verify(organisation, solution)
 
 
 def _wrong_password(request, attempt, identifier: str) -> Outcome:
