@@ -26,7 +26,7 @@ def _claim_next() -> OutboxMessage | None:
     with transaction.atomic():
         due = OutboxMessage.objects.filter(status=MailStatus.QUEUED, next_attempt_at__lte=clock.now())
         if transaction.get_connection().features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+            due = due.select_for_update(skip_locked=True, of=("self",))
         message = due.select_related("organisation").order_by("next_attempt_at", "id").first()
         if message is None:
             return None
