@@ -95,3 +95,12 @@ def test_serve_starts_gunicorn_with_the_demo_and_prints_credentials(tmp_path):
             time.sleep(0.1)
         else:
             raise AssertionError(f"the worker did not pick up the welcome mail: {mails}")
+
+
+def test_organisation_changes_are_audited(capsys):
+    from poortwachter.security.audit import AuditEvent
+
+    run(capsys, "createorg", "acme", "--name", "Acme")
+    run(capsys, "setstatus", "acme", "suspended")
+    types = list(AuditEvent.objects.order_by("id").values_list("type", "reason"))
+    assert types == [("organisation.created", ""), ("organisation.status_changed", "suspended")]

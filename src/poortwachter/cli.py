@@ -1,4 +1,5 @@
-"""`poortwachter` command line: serve, migrate, createorg, createuser, resendactivation, setstatus.
+"""`poortwachter` command line: serve, worker, migrate, createorg, createuser, resendactivation,
+setstatus, unlock, retrymail, audit, pruneaudit.
 Errors are one clear line on stderr and exit code 2; nothing half-done is left behind."""
 
 import argparse
@@ -96,6 +97,72 @@ def unlock(args) -> None:
     print(f"Blokkade opgeheven voor {user.username}.")
 
 
+def audit(args) -> None:
+    from django.core.exceptions import ValidationError
+
+    from poortwachter.accounts.services import find_by_identifier
+    from poortwachter.security import audit_log
+    from poortwachter.tenants.services import get_organisation
+
+    organisation = get_organisation(args.organisation) if args.organisation else None
+    user = None
+    if args.user is not None:
+        if organisation is None:
+            raise ValidationError("Noem bij --user ook de organisatie: poortwachter audit ORG --user ….")
+        user = find_by_identifier(organisation, args.user)
+        if user is None:
+            raise ValidationError(f"Geen gebruiker „{args.user}” in {organisation.slug}.")
+    types = audit_log.event_types(args.type) if args.type else None
+    since, until = audit_log.time_range(args.since, args.until)
+    events = audit_log.query(organisation=organisation, user=user, types=types, since=since, until=until)
+    if args.output is None:
+        audit_log.export_jsonl(events, sys.stdout)
+        return
+    count = _write_file(args.output, lambda stream: audit_log.export_jsonl(events, stream))
+    print(f"{count} auditgebeurtenis(sen) geschreven naar {args.output}.")
+
+
+def _write_file(path: str, write) -> int:
+    """Write to a temporary file beside `path` (mode 0600) and move it into place, so a
+    failed export never leaves half a file."""
+    import contextlib
+    import tempfile
+
+    from django.core.exceptions import ValidationError
+
+    def unwritable(error: OSError) -> ValidationError:
+        why = {FileNotFoundError: "die map bestaat niet", PermissionError: "geen toestemming",
+               IsADirectoryError: "dat is een map"}.get(type(error), error.strerror or str(error))
+        return ValidationError(f"Kan {path} niet schrijven: {why}.")
+
+    try:
+        stream = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=os.path.dirname(os.path.abspath(path)),
+                                             prefix=".audit-", delete=False)
+    except OSError as error:
+        raise unwritable(error)
+    try:
+        with stream:
+            count = write(stream)
+        os.replace(stream.name, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(stream.name)
+        if isinstance(error, OSError):
+            raise unwritable(error)
+        raise
+    return count
+
+
+def pruneaudit(args) -> None:
+    from poortwachter.security import audit_log
+
+    days = audit_log.retention_days()
+    if days <= 0:
+        print("Geen bewaartermijn ingesteld (POORTWACHTER_AUDIT_RETENTION_DAYS ≤ 0): niets verwijderd.")
+        return
+    print(f"{audit_log.prune()} auditgebeurtenis(sen) ouder dan {days} dagen verwijderd.")
+
+
 def serve(args) -> None:
     from poortwachter import server
 
@@ -152,6 +219,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("organisation")
     s.add_argument("user", help="username or e-mail address")
     s.set_defaults(run=unlock)
+
+    s = sub.add_parser("audit", help="print audit events as JSON lines, oldest first")
+    s.add_argument("organisation", nargs="?", help="organisation short name (default: every organisation)")
+    s.add_argument("--user", help="only events by or about this user (username or e-mail; needs ORG)")
+    s.add_argument("--type", action="append", help="event type, e.g. signin.failed or signin.*; may be repeated")
+    s.add_argument("--since", help="from this moment: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)")
+    s.add_argument("--until", help="before this moment; a bare date includes that whole day")
+    s.add_argument("--output", help="write to this file instead of standard output")
+    s.set_defaults(run=audit)
+
+    s = sub.add_parser("pruneaudit", help="delete audit events older than the retention period (the worker does it hourly)")
+    s.set_defaults(run=pruneaudit)
 
     s = sub.add_parser("setstatus", help="set an organisation's status")
     s.add_argument("organisation")

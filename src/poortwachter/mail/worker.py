@@ -1,15 +1,34 @@
-"""`poortwachter worker`: delivers the outbox until stopped. `serve` starts one beside the
-web workers; more may run on other machines (each message is claimed by one)."""
+"""`poortwachter worker`: delivers the outbox until stopped, and prunes the audit log once
+an hour. `serve` starts one beside the web workers; more may run on other machines (each
+message is claimed by one; pruning twice does no harm)."""
 
 import logging
 import signal
 import time
+from datetime import datetime, timedelta
 
 from django.db import close_old_connections
 
+from poortwachter import clock
 from poortwachter.mail import delivery
+from poortwachter.security import audit_log
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY = timedelta(hours=1)
+
+
+def prune_audit(last_pruned: datetime | None) -> datetime:
+    """Prune the audit log if the last time was an hour ago or more; returns the time of
+    the last prune."""
+    now = clock.now()
+    if last_pruned is not None and now - last_pruned < PRUNE_EVERY:
+        return last_pruned
+    try:
+        audit_log.prune(now)
+    except Exception:  # like delivery: a failed round must not stop the worker
+        log.exception("pruning the audit log failed")
+    return now
 
 
 def run(poll_seconds: float = 1.0, once: bool = False) -> None:
@@ -21,8 +40,10 @@ def run(poll_seconds: float = 1.0, once: bool = False) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    last_pruned = None
     while not stopping:
         close_old_connections()
+        last_pruned = prune_audit(last_pruned)
         try:
             delivered = delivery.deliver_due()
         except Exception:  # the database may be briefly away; keep the worker alive

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from poortwachter.tenants.models import Organisation, Status, validate_slug
+from poortwachter.security import audit
+from poortwachter.security.audit import Event
 from poortwachter.tenants.policy import Policy
 
 
@@ -25,6 +27,7 @@ def create_organisation(slug: str, name: str, *, policy: dict | None = None, **f
     organisation = Organisation.objects.create(slug=slug, name=name, **fields)
     Policy.objects.create(organisation=organisation, **(policy or {}))
     seed_default_roles(organisation)
+    audit.record(Event.ORGANISATION_CREATED, organisation=organisation, subject_label=slug)
     return organisation
 
 
@@ -38,7 +41,10 @@ def set_status(organisation: Organisation, status: str, until: date | None = Non
         raise ValidationError(_("A trial needs an end date (--until YYYY-MM-DD)."))
     organisation.status = status
     organisation.trial_ends_on = until if status == Status.TRIAL else None
-    organisation.save(update_fields=["status", "trial_ends_on"])
+    with transaction.atomic():
+        organisation.save(update_fields=["status", "trial_ends_on"])
+        audit.record(Event.ORGANISATION_STATUS_CHANGED, organisation=organisation,
+                     reason=status + (f" until {until.isoformat()}" if until else ""))
 
 
 def get_organisation(slug: str) -> Organisation:
