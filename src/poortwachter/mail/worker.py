@@ -7,7 +7,7 @@ import signal
 import time
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from poortwachter import clock
 from poortwachter.mail import delivery
@@ -42,7 +42,8 @@ def run(poll_seconds: float = 1.0, once: bool = False) -> None:
     signal.signal(signal.SIGINT, stop)
     last_pruned = None
     while not stopping:
-        close_old_connections()
+        if not connection.in_atomic_block:  # never drop a connection in the middle of a transaction
+            close_old_connections()  # a database restart or a stale connection heals here
         last_pruned = prune_audit(last_pruned)
         try:
             delivered = delivery.deliver_due()
