@@ -93,8 +93,7 @@ def find_by_identifier(organisation, identifier: str) -> User | None:
     if not k:
         return None
     field = "email_key" if "@" in k else "username_key"
-    return (
-        User.objects.select_related("organisation")
-        .filter(organisation=organisation, **{field: k})
-        .first()
-    )
+    user = User.objects.filter(organisation=organisation, **{field: k}).first()
+    if user is not None:
+        user.organisation = organisation  # the caller's object, policy already loaded
+    return user

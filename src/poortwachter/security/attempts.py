@@ -2,9 +2,11 @@
 they decide when a CAPTCHA is demanded and when the account locks (the numbers are the
 organisation's policy).
 
-An attempt is counted *before* any password hash (`begin`), so parallel guesses cannot
-slip past the limit; an attempt refused for a missing CAPTCHA is given back, so nobody can
-lock an account by sending requests without solving one. The account key is the user's
+An attempt is counted against its account *before* any password hash (`begin`), so
+parallel guesses cannot slip past the limit; an attempt refused for a missing CAPTCHA is
+given back, so nobody can lock an account by sending requests without solving one. The
+source address counts only failures that happened (no reservation), so many people
+signing in at once behind one office address never see a CAPTCHA for it. The account key is the user's
 id when the typed name belongs to a user (`Bob`, `bob`, `ＢＯＢ` and the e-mail are one
 counter) and the folded typed name otherwise, so unknown names behave like known ones."""
 
@@ -54,20 +56,21 @@ def source_key(source: str) -> str:
 def begin(organisation, user, typed: str, source: str) -> Attempt:
     attempt = Attempt(organisation, user, account_key(organisation, user, typed), source_key(source))
     attempt.failures = counters.incr(attempt.account, ACCOUNT_WINDOW)
-    attempt.source_failures = counters.incr(attempt.source, SOURCE_WINDOW)
+    # This attempt is counted as if it failed, like the account's; the counter itself only
+    # grows when it really does (`failed`).
+    attempt.source_failures = counters.get(attempt.source) + 1
     return attempt
 
 
 def give_back(attempt: Attempt) -> None:
-    """The attempt was refused before the password was tried: it is no failure."""
+    """The attempt was refused before the password was tried, or the password was right
+    while the account is locked: it is no failure."""
     counters.decr(attempt.account)
-    counters.decr(attempt.source)
 
 
 def succeeded(attempt: Attempt) -> None:
     """The password was right: the consecutive failures of the account start again."""
     counters.reset(attempt.account)
-    counters.decr(attempt.source)
 
 
 def pending_captcha(organisation, user, typed: str, source: str) -> bool:
@@ -96,8 +99,9 @@ def lock_seconds(policy, failures: int) -> int:
 
 
 def failed(attempt: Attempt) -> str | None:
-    """After a wrong password: lock when the policy says so. Returns "temporary" or
-    "permanent" when this failure locked the account, else None."""
+    """After a wrong password: count it for the source, and lock when the policy says so.
+    Returns "temporary" or "permanent" when this failure locked the account, else None."""
+    attempt.source_failures = counters.incr(attempt.source, SOURCE_WINDOW)
     policy, n = attempt.policy, attempt.failures
     if attempt.user is not None and n >= policy.lockout_permanent_after:
         if attempt.user.locked_at is None:

@@ -99,10 +99,11 @@ def decr(name: str) -> None:
 
 
 def reset(name: str) -> None:
+    """Back to zero. The database row stays (the next increment is then one UPDATE)."""
     if settings.REDIS_URL:
         _redis().delete(_key(name))
         return
-    Counter.objects.filter(key=_key(name)).delete()
+    Counter.objects.filter(key=_key(name), value__gt=0).update(value=0)
 
 
 def prune() -> int:

@@ -5,6 +5,16 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 
 
 class SessionStore(DatabaseSessionStore):
+    def cycle_key(self):
+        """A new key for the same data (sign-in), written once when the response is sent:
+        one INSERT instead of Django's INSERT now and UPDATE later. The old row goes now."""
+        data, old_key = self._session, self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if old_key:
+            self.delete(old_key)
+
     @classmethod
     def get_model_class(cls):
         from poortwachter.signin.models import Session
