@@ -33,8 +33,8 @@ def _wrk(service, path: str, connections: int, seconds: float, headers: dict) ->
     latency = {k: v / 1e6 for k, v in raw["latency_us"].items()}
     failed = sum(raw["errors"].values())
     return {"per_second": (raw["requests"] - failed) / duration, "requests": raw["requests"],
-            "failed": failed, "errors": raw["errors"], "bytes_per_request": raw["bytes"] / max(1, raw["requests"]),
-            "latency": latency, "seconds": duration}
+            "failed": failed, "errors": raw["errors"], "latency": latency, "seconds": duration,
+            "bytes_per_request": raw["bytes"] / max(1, raw["requests"])}
 
 
 def _python(service, path: str, connections: int, seconds: float, headers: dict) -> dict:

@@ -30,15 +30,24 @@ class Service:
         return f"http://{self.host}:{self.port}"
 
     def worker_count(self) -> int:
-        """gunicorn's worker processes: the children of the master (serve execs gunicorn)."""
+        """gunicorn's worker processes: the master's children that run gunicorn (serve execs
+        gunicorn; other children, such as a mail worker, are not counted)."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         try:
-            return len(children.read_text().split())
+            pids = children.read_text().split()
         except OSError:
             return 0
+        return sum(1 for pid in pids if b"gunicorn" in _cmdline(pid))
 
 
-def _executable() -> str:
+def _cmdline(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def executable() -> str:
     beside = Path(sys.executable).parent / "poortwachter"
     return str(beside if beside.exists() else REPO / ".venv" / "bin" / "poortwachter")
 
@@ -49,7 +58,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _environment(data_dir: Path, workers: int | None, threads: int | None) -> dict:
+def environment(data_dir: Path, workers: int | None = None, threads: int | None = None) -> dict:
     # Inherited POORTWACHTER_* settings (a database URL, say) would measure another setup.
     env = {k: v for k, v in os.environ.items() if not k.startswith("POORTWACHTER_")}
     env.update(POORTWACHTER_DATA_DIR=str(data_dir), POORTWACHTER_ACCESS_LOG="/dev/null",
@@ -94,14 +103,17 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running(workers: int | None = None, threads: int | None = None, startup_timeout: float = 60):
-    """Yield a healthy Service; `None` leaves the server's own default in force."""
-    data_dir = Path(tempfile.mkdtemp(prefix="poortwachter-bench-"))
+def running(workers: int | None = None, threads: int | None = None, data_dir: Path | None = None,
+            startup_timeout: float = 60):
+    """Yield a healthy Service; `None` leaves the server's own default in force. Without a
+    `data_dir` the service gets a fresh one, removed afterwards."""
+    own = data_dir is None
+    data_dir = Path(tempfile.mkdtemp(prefix="poortwachter-bench-")) if own else data_dir
     port, log = _free_port(), data_dir / "serve.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [_executable(), "serve", "--host", HOST, "--port", str(port)],
-            env=_environment(data_dir, workers, threads), stdout=out, stderr=subprocess.STDOUT,
+            [executable(), "serve", "--host", HOST, "--port", str(port)],
+            env=environment(data_dir, workers, threads), stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
         )
     try:
@@ -109,4 +121,5 @@ def running(workers: int | None = None, threads: int | None = None, startup_time
         yield Service(HOST, port, process.pid, data_dir)
     finally:
         _stop(process)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if own:
+            shutil.rmtree(data_dir, ignore_errors=True)

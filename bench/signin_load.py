@@ -1,7 +1,8 @@
 """Password sign-ins over real HTTP with a light client (threads, http.client): a closed loop
 that keeps the server full, and a paced open loop at a fixed rate whose latency counts from
 the moment a request was due, so a slow server cannot hide its queue (no coordinated
-omission). Every answer is checked: only a 302 with a session cookie counts as signed in."""
+omission). Every answer is checked: only a 302 with a session cookie counts as signed in.
+Each closed-loop client is one person (bench/people.py); the paced load takes them in turn."""
 
 import http.client
 import re
@@ -12,18 +13,20 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+from people import ORGANISATION, Person
 from stats import summary
 
-ORGANISATION = "demo"
-IDENTIFIER, PASSWORD = "medewerker", "herfst-gracht-fiets-2026"
 CSRF_COOKIE, SESSION_COOKIE = "poortwachter-csrf", "poortwachter"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMEOUT = 30
 
 
-def request(service, method: str, path: str, body: bytes | None = None, headers=None):
-    """One request on a fresh connection (sync gunicorn workers close after each answer)."""
-    connection = http.client.HTTPConnection(service.host, service.port, timeout=TIMEOUT)
+def request(service, method: str, path: str, body: bytes | None = None, headers=None,
+            source: str | None = None):
+    """One request on a fresh connection (sync gunicorn workers close after each answer),
+    sent from the loopback address `source` when given."""
+    connection = http.client.HTTPConnection(service.host, service.port, timeout=TIMEOUT,
+                                            source_address=(source, 0) if source else None)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -55,24 +58,29 @@ def fetch_csrf(service) -> Credentials:
     return Credentials(jar[CSRF_COOKIE].value, found.group(1).decode())
 
 
-def sign_in(service, credentials: Credentials) -> str | None:
-    """The session cookie's value after a successful sign-in, else None."""
-    body = urlencode({"identifier": IDENTIFIER, "password": PASSWORD,
+def sign_in_answer(service, credentials: Credentials, person: Person) -> tuple[int, str | None]:
+    """The status, and the session cookie's value when the sign-in succeeded."""
+    body = urlencode({"identifier": person.identifier, "password": person.password,
                       "csrfmiddlewaretoken": credentials.token}).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "Cookie": f"{CSRF_COOKIE}={credentials.cookie}"}
-    status, response_headers, _ = request(service, "POST", f"/{ORGANISATION}/login", body, headers)
+    status, response_headers, _ = request(service, "POST", f"/{ORGANISATION}/login", body, headers,
+                                          person.source)
     jar = _cookies(response_headers)
-    if status == 302 and SESSION_COOKIE in jar:
-        return jar[SESSION_COOKIE].value
-    return None
+    return status, jar[SESSION_COOKIE].value if status == 302 and SESSION_COOKIE in jar else None
 
 
-def _attempt(service, credentials) -> tuple[bool, str]:
+def sign_in(service, credentials: Credentials, person: Person) -> str | None:
+    return sign_in_answer(service, credentials, person)[1]
+
+
+def _attempt(service, credentials, person) -> tuple[bool, str]:
+    """(signed in, why not): an HTTP status other than a 302 with a session, or an error."""
     try:
-        return sign_in(service, credentials) is not None, ""
+        status, session = sign_in_answer(service, credentials, person)
     except OSError as error:
         return False, type(error).__name__
+    return session is not None, "" if session else f"HTTP {status}"
 
 
 @dataclass
@@ -94,37 +102,37 @@ class Tally:
                     self.errors[error] = self.errors.get(error, 0) + 1
 
 
-def _closed_loop_client(service, window: tuple[float, float], tally: Tally) -> None:
+def _closed_loop_client(service, person, window: tuple[float, float], tally: Tally) -> None:
     credentials = fetch_csrf(service)
     measure_from, stop_at = window
     while (start := time.perf_counter()) < stop_at:
-        ok, error = _attempt(service, credentials)
+        ok, error = _attempt(service, credentials, person)
         done = time.perf_counter()
         if measure_from <= done <= stop_at:
             tally.add(ok, done - start, error)
 
 
-def saturate(service, clients: int, warmup: float, seconds: float) -> dict:
-    """Most sign-ins per second: `clients` each sign in again as soon as the last answered."""
+def saturate(service, people: list[Person], warmup: float, seconds: float) -> dict:
+    """Most sign-ins per second: each person signs in again as soon as the last answered."""
     tally = Tally()
     begin = time.perf_counter()
     window = (begin + warmup, begin + warmup + seconds)
-    threads = [threading.Thread(target=_closed_loop_client, args=(service, window, tally))
-               for _ in range(clients)]
+    threads = [threading.Thread(target=_closed_loop_client, args=(service, person, window, tally))
+               for person in people]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"per_second": len(tally.latencies) / seconds, "clients": clients, "seconds": seconds,
+    return {"per_second": len(tally.latencies) / seconds, "clients": len(people), "seconds": seconds,
             "failed": tally.failures, "errors": tally.errors, "latency": summary(tally.latencies)}
 
 
-def paced(service, rate: float, seconds: float, max_in_flight: int = 64) -> dict:
+def paced(service, people: list[Person], rate: float, seconds: float, max_in_flight: int = 64) -> dict:
     """Sign-ins started at a steady `rate` per second, whatever the server does."""
     credentials, tally = fetch_csrf(service), Tally()
 
-    def one(due: float) -> None:
-        ok, error = _attempt(service, credentials)
+    def one(due: float, person: Person) -> None:
+        ok, error = _attempt(service, credentials, person)
         tally.add(ok, time.perf_counter() - due, error)
 
     total = max(1, int(rate * seconds))
@@ -133,7 +141,7 @@ def paced(service, rate: float, seconds: float, max_in_flight: int = 64) -> dict
         for i in range(total):
             due = start + i / rate
             time.sleep(max(0.0, due - time.perf_counter()))
-            pool.submit(one, due)
+            pool.submit(one, due, people[i % len(people)])
     return {"rate": rate, "sent": total, "seconds": seconds, "failed": tally.failures,
             "errors": tally.errors, "completed": len(tally.latencies),
             "latency": summary(tally.latencies)}
