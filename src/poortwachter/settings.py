@@ -253,4 +253,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("POORTWACHTER_LOG_LEVEL", "INFO")},
+    # A forged Host header is an attacker's noise, answered with 400: a warning, not an error.
+    "filters": {"as_warning": {"()": "poortwachter.system.logs.AsWarning"}},
+    "loggers": {"django.security.DisallowedHost": {"filters": ["as_warning"]}},
 }

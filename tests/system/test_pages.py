@@ -113,3 +113,10 @@ def test_host_cookie_is_sent_secure_for_the_whole_site(client, org, settings):
     response = client.post(f"/{org.slug}/login", {"identifier": "veilig", "password": factories.PASSWORD}, secure=True)
     cookie = response.cookies["__Host-poortwachter"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"] and cookie["httponly"]
+
+
+def test_forged_host_header_gets_400_and_no_error_log(client, caplog):
+    caplog.set_level(logging.INFO)
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and "Ongeldig verzoek" in response.content.decode()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -9,4 +9,5 @@ class OrganisationUserBackend:
         return None
 
     def get_user(self, user_id):
-        return User.objects.select_related("organisation").filter(pk=user_id).first()
+        # No join: the middleware puts the request's organisation on the user.
+        return User.objects.filter(pk=user_id).first()

@@ -3,7 +3,7 @@
 
 from django.http import Http404
 
-from poortwachter.tenants.models import Organisation
+from poortwachter.tenants import lookup
 
 
 class OrganisationMiddleware:
@@ -18,9 +18,7 @@ class OrganisationMiddleware:
         slug = view_kwargs.pop("organisation_slug", None)
         if slug is None:
             return None
-        organisation = (
-            Organisation.objects.select_related("policy").filter(slug=slug.lower()).first()
-        )
+        organisation = lookup.by_slug(slug.lower())
         if organisation is None:
             raise Http404("unknown organisation")
         request.organisation = organisation
