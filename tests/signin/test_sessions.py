@@ -77,3 +77,13 @@ def test_password_change_elsewhere_ends_the_session(client, org, signed_in):
 
     set_password(signed_in, "een-heel-ander-wachtwoord-nu")
     assert client.get(f"/{org.slug}/").status_code == 302
+
+
+def test_session_ended_by_a_password_change_elsewhere_is_audited(client, org, signed_in):
+    from poortwachter.accounts.services import set_password
+    from poortwachter.security.audit import AuditEvent
+
+    set_password(signed_in, "een-heel-ander-wachtwoord-nu")
+    client.get(f"/{org.slug}/")
+    event = AuditEvent.objects.get(type="session.expired")
+    assert (event.subject_id, event.reason) == (signed_in.id, "password_changed")

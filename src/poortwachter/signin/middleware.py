@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from poortwachter import clock
-from poortwachter.accounts.models import UserStatus
+from poortwachter.accounts.models import User, UserStatus
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
 from poortwachter.tenants import status as organisation_status
@@ -29,8 +29,16 @@ def signed_in_user(request):
     session = request.session
     if organisation is None or session.get("org") != organisation.id:
         return AnonymousUser()
+    held = session.get(auth.SESSION_KEY)
     user = auth.get_user(request)  # also ends the session if the password changed
-    if not user.is_authenticated or user.organisation_id != organisation.id:
+    if not user.is_authenticated:
+        if held is not None:  # the session named someone; auth ended it (password changed, deleted)
+            gone = User.objects.filter(pk=held).first()
+            audit.record(Event.SESSION_EXPIRED, request=request, subject=gone,
+                         subject_label=f"user {held}"[:254], reason="password_changed" if gone else "user_deleted")
+            request.session_ended = "password_changed"
+        return AnonymousUser()
+    if user.organisation_id != organisation.id:
         return AnonymousUser()
     if user.status != UserStatus.ACTIVE:
         return _end(request, user, Event.SESSION_EXPIRED, "user_" + user.status)
