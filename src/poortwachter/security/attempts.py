@@ -120,6 +120,8 @@ def locked_until(attempt: Attempt) -> int | None:
     """Epoch seconds until which the account is locked, 0 for "until a reset", None if not."""
     if attempt.user is not None and attempt.user.locked_at is not None:
         return 0
+    if attempt.failures - 1 < attempt.policy.lockout_after_failures:
+        return None  # too few failures before this attempt for any temporary lock
     until = cache.get(_lock_key(attempt.account))
     return until if until and until > clock.timestamp() else None
 

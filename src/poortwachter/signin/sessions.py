@@ -1,10 +1,17 @@
 """The session engine (settings.SESSION_ENGINE): Django's database sessions, JSON-encoded,
 with the owner's ids copied into columns of their own when the session is saved."""
 
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(DatabaseSessionStore):
+    def _get_new_session_key(self):
+        # 32 random characters; the INSERT's primary key refuses the (never seen) collision
+        # and Django then draws again, so the extra "does it exist?" query is not needed.
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def cycle_key(self):
         """A new key for the same data (sign-in), written once when the response is sent:
         one INSERT instead of Django's INSERT now and UPDATE later. The old row goes now."""

@@ -38,8 +38,7 @@ def login(request):
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(safe_next(next_url, organisation) or landing_url(request.user))
     form = LoginForm(request.POST if request.method == "POST" else None, initial={"next": next_url})
-    status, notice = 200, None
-    captcha_required = attempts.source_needs_captcha(organisation, source_address(request))
+    status, notice, captcha_required = 200, None, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = flow.sign_in_with_password(request, organisation, data["identifier"],
@@ -52,7 +51,8 @@ def login(request):
         form.add_error(None, outcome.error)
         status = 403 if outcome.refused else 200
         captcha_required = outcome.captcha
-    elif request.method == "GET":
+    if request.method == "GET":
+        captcha_required = attempts.source_needs_captcha(organisation, source_address(request))
         notice = ENDED_MESSAGES.get(request.GET.get("ended", ""), lambda: None)()
         if request.GET.get("signed_out"):
             notice = _("You have been signed out.")
