@@ -76,10 +76,11 @@ def test_unknown_user_and_wrong_password_take_the_same_time(client):
     factories.user(org, username="gert")
     login(client, org, "gert", WRONG)  # warm-up
     known, unknown = [], []
-    for _ in range(25):
+    for _ in range(40):
         for name, samples in (("gert", known), ("niet-bestaand", unknown)):
             start = time.perf_counter()
             login(client, org, name, WRONG)
             samples.append(time.perf_counter() - start)
     a, b = statistics.median(known), statistics.median(unknown)
-    assert abs(a - b) <= 0.15 * min(a, b), (a, b)
+    # Without the dummy hash the unknown name would answer in a fraction of the time.
+    assert abs(a - b) <= 0.25 * min(a, b), (a, b)
