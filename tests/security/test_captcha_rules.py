@@ -90,3 +90,15 @@ def test_one_source_spraying_many_names_gets_the_captcha(client, org, bob):
         login(client, org, f"naam{i}", WRONG)
     assert shows_captcha(client.get(f"/{org.slug}/login"))
     assert "_auth_user_id" not in login(client, org, "bob").wsgi_request.session
+
+
+def test_a_flood_without_captcha_writes_one_audit_row_and_counts_nothing(client, org, bob):
+    from poortwachter.security import attempts, counters
+
+    for _ in range(3):
+        login(client, org, "bob", WRONG)
+    for _ in range(30):
+        login(client, org, "bob", WRONG)
+    assert AuditEvent.objects.filter(type="captcha.demanded").count() == 1
+    assert AuditEvent.objects.filter(type="signin.failed").count() == 3
+    assert counters.get(attempts.account_key(org, bob, "bob")) == 3

@@ -80,6 +80,12 @@ def pending_captcha(organisation, user, typed: str, source: str) -> bool:
             or counters.get(source_key(source)) >= policy.captcha_after_source_failures)
 
 
+def first_demand_this_hour(organisation, user, typed: str) -> bool:
+    """True once an hour per account: the audit log records that a CAPTCHA was demanded,
+    not every request of a flood."""
+    return cache.add("captcha-demanded:" + account_key(organisation, user, typed), 1, 3600)
+
+
 def source_needs_captcha(organisation, source: str) -> bool:
     return counters.get(source_key(source)) >= organisation.policy.captcha_after_source_failures
 

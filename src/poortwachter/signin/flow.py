@@ -50,14 +50,16 @@ class Outcome:
 def sign_in_with_password(request, organisation, identifier: str, password: str, next_url: str = "",
                           captcha_solution: str = "") -> Outcome:
     user = services.find_by_identifier(organisation, identifier)
-    attempt = attempts.begin(organisation, user, identifier, source_address(request))
-    if attempt.captcha_needed() and not captcha.verify(organisation, captcha_solution):
-        # Refused before any hash, even with the right password; and not counted.
-        attempts.give_back(attempt)
-        if captcha_solution or attempt.failures == attempt.policy.captcha_after_failures + 1:
-            audit.record(Event.CAPTCHA_DEMANDED, request=request, subject=user, subject_label=identifier)
-        return Outcome(error=_("Please confirm that you are a person first (the check below the "
-                               "password), then sign in."), captcha=True)
+    source = source_address(request)
+    solved = _CaptchaCheck(organisation, captcha_solution)
+    # A flood without solved CAPTCHAs is refused on a read alone: no counter or audit
+    # write, no hash. The atomic count below is what holds under parallel requests.
+    if attempts.pending_captcha(organisation, user, identifier, source) and not solved():
+        return _captcha_refusal(request, organisation, user, identifier)
+    attempt = attempts.begin(organisation, user, identifier, source)
+    if attempt.captcha_needed() and not solved():
+        attempts.give_back(attempt)  # refused before any hash, even with the right password
+        return _captcha_refusal(request, organisation, user, identifier)
     try:
         proven = password_method.verify(user, password)
     except HashingBusy:
@@ -76,6 +78,25 @@ def sign_in_with_password(request, organisation, identifier: str, password: str,
         audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason=reason)
         return Outcome(error=message, refused=True)
     return finish(request, user, amr=[password_method.AMR], next_url=next_url)
+
+
+class _CaptchaCheck:
+    """Verifies the submitted solution at most once (a solution is accepted only once)."""
+
+    def __init__(self, organisation, solution: str):
+        self.organisation, self.solution, self.result = organisation, solution, None
+
+    def __call__(self) -> bool:
+        if self.result is None:
+            self.result = captcha.verify(self.organisation, self.solution)
+        return self.result
+
+
+def _captcha_refusal(request, organisation, user, identifier: str) -> Outcome:
+    if attempts.first_demand_this_hour(organisation, user, identifier):
+        audit.record(Event.CAPTCHA_DEMANDED, request=request, subject=user, subject_label=identifier)
+    return Outcome(error=_("Please confirm that you are a person first (the check below the "
+                           "password), then sign in."), captcha=True)
 
 
 def _wrong_password(request, attempt, identifier: str) -> Outcome:
