@@ -14,7 +14,12 @@ the demo organisation) and talks to it over real HTTP on 127.0.0.1. It measures:
 4. Requests per second of a signed-in page (/demo/dashboard) beside the bare /healthz of the
    same server, measured the same way (target: at least 70 %). This is what sessions,
    the organisation lookup and templates cost.
-5. Sign-ins per second for several gunicorn worker counts, to find the best configuration.
+5. Legitimate sign-ins per second while an attacker floods one other account with wrong
+   passwords as fast as it can, beside the same load without the attack, taking turns
+   (target: at least 80 %: after a few failures the account demands a CAPTCHA, and attempts
+   without one are refused before any hash). The attacker's hashed attempts are counted
+   in the server's audit log.
+6. Sign-ins per second for several gunicorn worker counts, to find the best configuration.
 
 It prints tables, writes the figures as JSON to bench/results/, and exits 0 whether or not
 the targets are met: a benchmark reports, it is not a test.
@@ -32,6 +37,7 @@ from pathlib import Path
 
 import argon2_ceiling
 import background
+import flood
 import page_load
 import people
 import report
@@ -78,15 +84,36 @@ def measure_pages(svc, connections: int, seconds: float, rounds: int) -> dict:
     return {"bare": page_load.combine(runs["/healthz"]), "signed_in": page_load.combine(runs[DASHBOARD])}
 
 
+def measure_flood(svc, crowd: list, target, options) -> dict:
+    """The same closed-loop sign-ins without and with an attacker flooding `target`, taking
+    turns in `options.flood_rounds` so that a change in background load hits both alike.
+    The attacker's hashed attempts are its `signin.failed` audit rows of the whole phase."""
+    seconds = options.flood_seconds / options.flood_rounds
+    before = flood.audit_counts(svc.data_dir, target.source)
+    calm, attacked, attacks = [], [], []
+    for _ in range(options.flood_rounds):
+        calm.append(signin_load.saturate(svc, crowd, options.warmup, seconds))
+        with flood.flooding(svc, target, signin_load.fetch_csrf(svc), options.attackers) as attack:
+            attacked.append(signin_load.saturate(svc, crowd, options.warmup, seconds))
+        attacks.append(attack.result)
+    after = flood.audit_counts(svc.data_dir, target.source)
+    rows = {kind: after.get(kind, 0) - before.get(kind, 0) for kind in after}
+    return {"calm": signin_load.combine(calm), "attacked": signin_load.combine(attacked),
+            "attacker": {**flood.combine(attacks), "target": target.identifier,
+                         "hashed": rows.get("signin.failed", 0), "audit_rows": rows,
+                         "captcha_after": flood.captcha_after_failures(svc.data_dir)}}
+
+
 def measure_server(config: tuple[int | None, int | None], options, data_dir: Path, crowd: list,
-                   *, enrol: bool = False, full: bool = False) -> dict:
+                   *, enrol: list = (), target=None, full: bool = False) -> dict:
     """Start the server with (workers, threads) on the shared data directory; sign-ins at
-    full load and, for the headline configuration, the paced half load and the pages."""
+    full load and, for the headline configuration, the paced half load, the pages and the
+    sign-ins under a flood of `target`."""
     workers, threads = config
     with service.running(workers, threads, data_dir) as svc:
         if enrol:
-            progress(f"  creating {len(crowd)} people to sign in")
-            people.enrol(svc, crowd)
+            progress(f"  creating {len(enrol)} accounts")
+            people.enrol(svc, enrol)
         signin = signin_load.saturate(svc, crowd, options.warmup, options.seconds)
         if not signin["per_second"]:
             raise RuntimeError(f"no sign-in succeeded ({signin['failed']} failed: {signin['errors']})")
@@ -99,6 +126,14 @@ def measure_server(config: tuple[int | None, int | None], options, data_dir: Pat
             result["half_load"] = signin_load.paced(svc, crowd, rate, options.paced_seconds)
             progress(f"  /healthz and {DASHBOARD} with {page_load.tool()}")
             result["pages"] = measure_pages(svc, options.connections, options.page_seconds, options.rounds)
+            progress(f"  sign-ins without and with {options.attackers} attacker connections "
+                     f"flooding {target.identifier} from {target.source}, "
+                     f"{options.flood_rounds} rounds of {options.flood_seconds / options.flood_rounds:.0f} s each")
+            result["flood"] = measure_flood(svc, crowd, target, options)
+            f = result["flood"]
+            progress(f"  {f['calm']['per_second']:.1f} sign-ins/s calm, {f['attacked']['per_second']:.1f} "
+                     f"under attack; attacker {f['attacker']['per_second']:.0f} requests/s, "
+                     f"{f['attacker']['hashed']} hashed")
     return result
 
 
@@ -111,14 +146,15 @@ def measure_all(options) -> dict:
     """The ceiling is measured just before and just after the headline server, and the two
     averaged: background load that comes or goes meanwhile shows as a gap between them.
     Every server uses one data directory, so the people are created once."""
-    meter, crowd = background.Meter(), people.crowd(options.clients)
+    meter, crowd, target = background.Meter(), people.crowd(options.clients), people.flood_target()
     progress("argon2id: one verify on one thread")
     one = argon2_ceiling.one_verify_seconds()
     before = measure_ceiling(options.argon2_seconds / 2)
     with tempfile.TemporaryDirectory(prefix="poortwachter-bench-") as directory:
         data_dir = Path(directory)
         progress("server with its default configuration")
-        headline = measure_server((None, None), options, data_dir, crowd, enrol=True, full=True)
+        headline = measure_server((None, None), options, data_dir, crowd, enrol=crowd + [target],
+                                  target=target, full=True)
         after = measure_ceiling(options.argon2_seconds / 2)
         sweep = [headline] + measure_sweep(options, data_dir, crowd, headline)
     ceiling = {**before, "per_second": (before["per_second"] + after["per_second"]) / 2,
@@ -177,6 +213,10 @@ def arguments(argv=None):
     p.add_argument("--paced-seconds", type=float, default=20, help="seconds of paced half-load sign-ins")
     p.add_argument("--page-seconds", type=float, default=9, help="seconds per page in the page comparison")
     p.add_argument("--rounds", type=int, default=3, help="turns the two pages take in the comparison")
+    p.add_argument("--flood-seconds", type=float, default=12,
+                   help="counted seconds of sign-ins without, and as many with, the attack")
+    p.add_argument("--flood-rounds", type=int, default=3, help="turns without and with the attack")
+    p.add_argument("--attackers", type=int, default=2, help="the attacker's connections (threads)")
     p.add_argument("--argon2-seconds", type=float, default=10,
                    help="seconds of the argon2 ceiling (half before, half after the headline server)")
     return p.parse_args(argv)

@@ -127,6 +127,22 @@ def saturate(service, people: list[Person], warmup: float, seconds: float) -> di
             "failed": tally.failures, "errors": tally.errors, "latency": summary(tally.latencies)}
 
 
+def combine(runs: list[dict]) -> dict:
+    """Several closed-loop runs as one: the rate from the totals; p50 the median of the runs'
+    p50s and p99 the worst run's p99 (percentiles of separate runs cannot be merged exactly)."""
+    seconds = sum(r["seconds"] for r in runs)
+    errors = {}
+    for run in runs:
+        for reason, n in run["errors"].items():
+            errors[reason] = errors.get(reason, 0) + n
+    p50s = sorted(r["latency"]["p50"] for r in runs if r["latency"]["p50"] is not None) or [None]
+    p99s = [r["latency"]["p99"] for r in runs if r["latency"]["p99"] is not None]
+    return {**runs[0], "per_second": sum(r["per_second"] * r["seconds"] for r in runs) / seconds,
+            "seconds": seconds, "failed": sum(r["failed"] for r in runs), "errors": errors,
+            "latency": {"p50": p50s[len(p50s) // 2], "p99": max(p99s, default=None)},
+            "rounds": [{k: r[k] for k in ("per_second", "latency", "failed")} for r in runs]}
+
+
 def paced(service, people: list[Person], rate: float, seconds: float, max_in_flight: int = 64) -> dict:
     """Sign-ins started at a steady `rate` per second, whatever the server does."""
     credentials, tally = fetch_csrf(service), Tally()
