@@ -3,43 +3,39 @@ into the session and the browser continues at /<slug>/activate, so the token is 
 the address bar, the history or a Referer header; that page asks for the first password."""
 
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from poortwachter.accounts.tokens import State
+from poortwachter.signin import link_in_session
 from poortwachter.signin.activation import flow
 from poortwachter.signin.activation.forms import ChoosePasswordForm
 
 SESSION_KEY = "activation_token"
-MISSING = "missing"  # no link in this browser's session (cookies off, session ended)
-STATUS = {State.UNKNOWN: 404, State.EXPIRED: 410, MISSING: 400}
 
 
 def _problem(request, state):
     """Why the link does not work, and what to do instead."""
     context = {"state": str(state), "days": request.organisation.policy.activation_link_days}
-    return render(request, "activation/link_problem.html", context, status=STATUS.get(state, 200))
+    status = link_in_session.STATUS.get(state, 200)
+    return render(request, "activation/link_problem.html", context, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def link(request, token):
-    checked = flow.examine(request.organisation, token)
-    if checked.state != State.VALID:
-        return _problem(request, checked.state)
-    request.session[SESSION_KEY] = token
-    return redirect(reverse("activation:activate", kwargs={"organisation_slug": request.organisation.slug}))
+    return link_in_session.keep(request, token, session_key=SESSION_KEY, examine=flow.examine,
+                                form_url_name="activation:activate", problem=_problem)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activate(request):
     organisation = request.organisation
-    raw = request.session.get(SESSION_KEY, "")
-    checked = flow.examine(organisation, raw) if raw else None
-    if checked is None or checked.state != State.VALID:
-        return _problem(request, checked.state if checked else MISSING)
+    raw, checked = link_in_session.held(request, session_key=SESSION_KEY, examine=flow.examine)
+    state = link_in_session.state_of(checked)
+    if state != State.VALID:
+        return _problem(request, state)
     user = checked.token.user
     form = ChoosePasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():

@@ -8,19 +8,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from poortwachter.accounts.tokens import State
+from poortwachter.signin import link_in_session
 from poortwachter.mail import requests as mail_requests
 from poortwachter.signin.activation.forms import ChoosePasswordForm
 from poortwachter.signin.password_reset import flow
 from poortwachter.signin.password_reset.forms import ForgotPasswordForm
 
 SESSION_KEY = "reset_token"
-MISSING = "missing"  # no link in this browser's session (cookies off, session ended)
-STATUS = {State.UNKNOWN: 404, State.EXPIRED: 410, MISSING: 400}
 
 
 def _problem(request, state):
     context = {"state": str(state), "minutes": request.organisation.policy.reset_link_minutes}
-    return render(request, "password_reset/link_problem.html", context, status=STATUS.get(state, 200))
+    status = link_in_session.STATUS.get(state, 200)
+    return render(request, "password_reset/link_problem.html", context, status=status)
 
 
 @never_cache
@@ -39,21 +39,18 @@ def forgot(request):
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def link(request, token):
-    checked = flow.examine(request.organisation, token)
-    if checked.state != State.VALID:
-        return _problem(request, checked.state)
-    request.session[SESSION_KEY] = token
-    return redirect(reverse("password_reset:reset", kwargs={"organisation_slug": request.organisation.slug}))
+    return link_in_session.keep(request, token, session_key=SESSION_KEY, examine=flow.examine,
+                                form_url_name="password_reset:reset", problem=_problem)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset(request):
     organisation = request.organisation
-    raw = request.session.get(SESSION_KEY, "")
-    checked = flow.examine(organisation, raw) if raw else None
-    if checked is None or checked.state != State.VALID:
-        return _problem(request, checked.state if checked else MISSING)
+    raw, checked = link_in_session.held(request, session_key=SESSION_KEY, examine=flow.examine)
+    state = link_in_session.state_of(checked)
+    if state != State.VALID:
+        return _problem(request, state)
     user = checked.token.user
     form = ChoosePasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
