@@ -56,3 +56,16 @@ def test_decrement_and_reset():
     counters.incr("d", 60)
     counters.reset("d")
     assert counters.get("d") == 0
+
+
+@pytest.mark.django_db
+def test_worker_prunes_expired_counter_rows(clock, settings):
+    from poortwachter.mail import worker
+    from poortwachter.security.counters import Counter
+
+    settings.REDIS_URL = ""
+    counters.incr("kort", 60)
+    counters.incr("lang", 86400)
+    clock.advance(timedelta(minutes=5))
+    worker.run(once=True)
+    assert [c.key.rsplit(":", 1)[1] for c in Counter.objects.all()] == ["lang"]

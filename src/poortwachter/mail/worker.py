@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection
 
 from poortwachter import clock
 from poortwachter.mail import delivery
-from poortwachter.security import audit_log
+from poortwachter.security import audit_log, counters
 
 log = logging.getLogger(__name__)
 
@@ -19,15 +19,16 @@ PRUNE_EVERY = timedelta(hours=1)
 
 
 def prune_audit(last_pruned: datetime | None) -> datetime:
-    """Prune the audit log if the last time was an hour ago or more; returns the time of
-    the last prune."""
+    """Hourly housekeeping: audit events past their retention and expired failure counters
+    (the database backend keeps a row per name and address). Returns the time it last ran."""
     now = clock.now()
     if last_pruned is not None and now - last_pruned < PRUNE_EVERY:
         return last_pruned
-    try:
-        audit_log.prune(now)
-    except Exception:  # like delivery: a failed round must not stop the worker
-        log.exception("pruning the audit log failed")
+    for name, prune in (("audit log", lambda: audit_log.prune(now)), ("counters", counters.prune)):
+        try:
+            prune()
+        except Exception:  # like delivery: a failed round must not stop the worker
+            log.exception("pruning the %s failed", name)
     return now
 
 
