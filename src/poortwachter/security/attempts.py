@@ -53,12 +53,27 @@ def source_key(source: str) -> str:
     return f"fail:src:{source}"
 
 
-def begin(organisation, user, typed: str, source: str) -> Attempt:
+@dataclass
+class Before:
+    """The counts before an attempt, read without writing anything."""
+    failures: int
+    source_failures: int
+
+    def captcha_needed(self, policy) -> bool:
+        return (self.failures >= policy.captcha_after_failures
+                or self.source_failures >= policy.captcha_after_source_failures)
+
+
+def before(organisation, user, typed: str, source: str) -> Before:
+    return Before(counters.get(account_key(organisation, user, typed)), counters.get(source_key(source)))
+
+
+def begin(organisation, user, typed: str, source: str, seen: Before) -> Attempt:
     attempt = Attempt(organisation, user, account_key(organisation, user, typed), source_key(source))
     attempt.failures = counters.incr(attempt.account, ACCOUNT_WINDOW)
-    # This attempt is counted as if it failed, like the account's; the counter itself only
-    # grows when it really does (`failed`).
-    attempt.source_failures = counters.get(attempt.source) + 1
+    # This attempt is counted as if it failed, like the account's; the source counter
+    # itself only grows when it really does (`failed`).
+    attempt.source_failures = seen.source_failures + 1
     return attempt
 
 
@@ -71,13 +86,6 @@ def give_back(attempt: Attempt) -> None:
 def succeeded(attempt: Attempt) -> None:
     """The password was right: the consecutive failures of the account start again."""
     counters.reset(attempt.account)
-
-
-def pending_captcha(organisation, user, typed: str, source: str) -> bool:
-    """Whether the *next* attempt for this name (or from this source) needs a CAPTCHA."""
-    policy = organisation.policy
-    return (counters.get(account_key(organisation, user, typed)) >= policy.captcha_after_failures
-            or counters.get(source_key(source)) >= policy.captcha_after_source_failures)
 
 
 def first_demand_this_hour(organisation, user, typed: str) -> bool:

@@ -54,9 +54,10 @@ def sign_in_with_password(request, organisation, identifier: str, password: str,
     solved = _CaptchaCheck(organisation, captcha_solution)
     # A flood without solved CAPTCHAs is refused on a read alone: no counter or audit
     # write, no hash. The atomic count below is what holds under parallel requests.
-    if attempts.pending_captcha(organisation, user, identifier, source) and not solved():
+    seen = attempts.before(organisation, user, identifier, source)
+    if seen.captcha_needed(organisation.policy) and not solved():
         return _captcha_refusal(request, organisation, user, identifier)
-    attempt = attempts.begin(organisation, user, identifier, source)
+    attempt = attempts.begin(organisation, user, identifier, source, seen)
     if attempt.captcha_needed() and not solved():
         attempts.give_back(attempt)  # refused before any hash, even with the right password
         return _captcha_refusal(request, organisation, user, identifier)
