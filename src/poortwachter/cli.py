@@ -237,7 +237,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("status", help="trial, active, blocked_payment, cancelled or suspended")
     s.add_argument("--until", type=_date, help="end date of a trial (YYYY-MM-DD)")
     s.set_defaults(run=setstatus)
+
+    # Each part that brings its own commands has a `commands.py` with `add_commands(sub)`;
+    # its functions import models only when they run (Django is set up by then).
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
     return p
+
+
+COMMAND_MODULES = ["poortwachter.methods.commands", "poortwachter.operators.commands", "poortwachter.oidc.commands"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,6 +139,10 @@ INSTALLED_APPS = [
     "poortwachter.mail",
     "poortwachter.portal",
     "poortwachter.system",
+    "poortwachter.methods",
+    "poortwachter.console",
+    "poortwachter.operators",
+    "poortwachter.oidc",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ organisation_patterns = [
     path("", include("poortwachter.methods.magic_link.urls")),
     path("settings/", include("poortwachter.personal.urls")),
     path("", include("poortwachter.security.urls")),
+    path("console/", include("poortwachter.console.urls")),
+    path("", include("poortwachter.oidc.urls")),  # .well-known/openid-configuration, oidc/...
 ]
 
 urlpatterns = [
@@ -24,5 +26,6 @@ urlpatterns = [
     path("healthz", system.healthz, name="healthz"),
     path("readyz", system.readyz, name="readyz"),
     path("_mail/", include("poortwachter.mail.urls")),
+    path("_operator/", include("poortwachter.operators.urls")),
     path("<slug:organisation_slug>/", include(organisation_patterns)),
 ]

@@ -15,6 +15,8 @@ class Role(models.Model):
     # ("dashboard") or an absolute URL of one of the organisation's apps. Empty: start page.
     landing_url = models.CharField(max_length=500, blank=True)
     console_access = models.BooleanField(default=False)
+    # The organisation's 2FA policy "required for chosen roles" names roles with this flag.
+    requires_second_step = models.BooleanField(default=False)
     # Lower comes first when a user has several roles with a landing URL.
     position = models.PositiveIntegerField(default=100)
 
@@ -50,6 +52,9 @@ class User(AbstractBaseUser):
     # Locked after too many failed sign-ins (policy.lockout_permanent_after), until a
     # password reset or an administrator lifts it. Temporary locks live in the cache.
     locked_at = models.DateTimeField(null=True, blank=True)
+    # An administrator demands a second step of this user whatever the policy says.
+    second_step_required = models.BooleanField(default=False)
+    # `last_login` (from AbstractBaseUser) is the last sign-in; Django sets it at auth.login.
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
@@ -59,6 +64,11 @@ class User(AbstractBaseUser):
         constraints = [
             models.UniqueConstraint("organisation", "username_key", name="username_unique_per_organisation"),
             models.UniqueConstraint("organisation", "email_key", name="email_unique_per_organisation"),
+        ]
+        indexes = [
+            # The console's user list: one organisation's users by status or last sign-in.
+            models.Index(fields=["organisation", "status"], name="user_organisation_status"),
+            models.Index(fields=["organisation", "last_login"], name="user_organisation_last_signin"),
         ]
 
     def __str__(self) -> str:

@@ -28,3 +28,8 @@ def landing_url(user) -> str:
             return target  # an app of the organisation, set by its admin
         return organisation.portal_path + target.lstrip("/")
     return reverse("portal:start", kwargs={"organisation_slug": organisation.slug})
+
+
+def has_console_access(user) -> bool:
+    """Any of the user's roles grants "Instellingen en onderhoud"."""
+    return user.is_authenticated and user.roles.filter(console_access=True).exists()

@@ -97,3 +97,29 @@ def find_by_identifier(organisation, identifier: str) -> User | None:
     if user is not None:
         user.organisation = organisation  # the caller's object, policy already loaded
     return user
+
+
+def block(user: User, *, reason: str = "", actor=None, request=None) -> None:
+    """An administrator blocks the user: every session ends, apps lose their tokens, and
+    the reason is what the person reads when they try to sign in."""
+    from poortwachter.security import audit
+    from poortwachter.security.audit import Event
+    from poortwachter.signin.models import end_sessions_of
+
+    user.status = UserStatus.BLOCKED
+    user.blocked_reason = identity.clean(reason)[:500]
+    user.save(update_fields=["status", "blocked_reason"])
+    end_sessions_of(user, "user_blocked")
+    audit.record(Event.USER_BLOCKED, request=request, organisation=user.organisation, actor=actor,
+                 subject=user, reason=user.blocked_reason[:60])
+
+
+def unblock(user: User, *, actor=None, request=None) -> None:
+    """Back to active, or to pending when the account was never activated."""
+    from poortwachter.security import audit
+    from poortwachter.security.audit import Event
+
+    user.status = UserStatus.ACTIVE if user.activated_at else UserStatus.PENDING
+    user.blocked_reason = ""
+    user.save(update_fields=["status", "blocked_reason"])
+    audit.record(Event.USER_UNBLOCKED, request=request, organisation=user.organisation, actor=actor, subject=user)

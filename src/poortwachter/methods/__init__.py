@@ -1,6 +1,4 @@
-"""One module per way of proving who you are. `REGISTRY` lists them; the sign-in flow asks
-a method to verify and never knows how it does so."""
-
-from poortwachter.methods import magic_link, password
-
-REGISTRY = {"password": password, "magic_link": magic_link}
+"""One module (or folder) per way of proving who you are: `password`, `magic_link`, and the
+second steps. `registry` lists them; the sign-in flow asks a method to verify and never
+knows how it does so. Importing this package loads nothing (the CLI imports
+`methods.commands` before Django is set up)."""

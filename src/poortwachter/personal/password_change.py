@@ -16,7 +16,7 @@ from poortwachter.accounts.passwords import HashingBusy
 from poortwachter.mail import outbox
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
-from poortwachter.signin.models import Session
+from poortwachter.signin.models import end_sessions_of
 
 
 @dataclass
@@ -54,7 +54,7 @@ def change(request, user, current: str, new: str) -> Outcome:
 @transaction.atomic
 def _store(request, user, new: str) -> None:
     services.set_password(user, new)  # also kills every outstanding e-mail link
-    ended = Session.objects.filter(user=user).exclude(session_key=request.session.session_key).delete()[0]
+    ended = end_sessions_of(user, "password_changed", keep=request.session.session_key)
     # Django ends a session whose stored password hash is stale; this one stays, under a new key.
     update_session_auth_hash(request, user)
     audit.record(Event.PASSWORD_CHANGED, request=request, actor=user, subject=user, reason="personal")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from poortwachter import clock
-from poortwachter.accounts import roles, services
+from poortwachter.accounts import roles, services, signals
 from poortwachter.accounts.models import UserStatus
 from poortwachter.accounts.passwords import HashingBusy
 from poortwachter.methods import password as password_method
@@ -165,7 +165,9 @@ def grant_session(request, user, pending: PendingSignin) -> str:
 
 
 def sign_out(request) -> None:
-    user = request.user
+    user, key = request.user, request.session.session_key
     if user.is_authenticated:
         audit.record(Event.SIGNOUT, request=request, actor=user, subject=user)
     auth.logout(request)  # flushes the server-side session
+    if user.is_authenticated and key:
+        signals.session_ended.send(sender=None, user=user, session_key=key, reason="signout")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
 from poortwachter import clock
+from poortwachter.accounts import signals
 from poortwachter.mail import outbox, throttle
 from poortwachter.security import attempts, audit
 from poortwachter.security.audit import Event
@@ -29,6 +30,8 @@ def locked(request, attempt, kind: str) -> None:
     user = attempt.user
     audit.record(Event.ACCOUNT_LOCKED, request=request, subject=user, reason=kind,
                  subject_label="" if user else "unknown name")
+    if user is not None:
+        signals.access_revoked.send(sender=None, user=user, reason="locked")
     policy = attempt.policy
     first_lock = attempt.failures == policy.lockout_after_failures
     if user is None or not (kind == "permanent" or first_lock) or not throttle.allow(user.email, user.organisation):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from poortwachter import clock
+from poortwachter.accounts import signals
 from poortwachter.accounts.models import User, UserStatus
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
@@ -19,8 +20,10 @@ SEEN_RESOLUTION_SECONDS = 60
 
 def _end(request, user, event: Event, reason: str):
     audit.record(event, request=request, subject=user, reason=reason)
+    key = request.session.session_key
     request.session.flush()
     request.session_ended = reason
+    signals.session_ended.send(sender=None, user=user, session_key=key, reason=reason)
     return AnonymousUser()
 
 

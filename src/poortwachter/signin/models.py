@@ -19,7 +19,25 @@ class Session(AbstractBaseSession):
         return SessionStore
 
 
-def end_sessions_of(user) -> int:
-    """End every session of `user`; returns how many there were."""
-    deleted, _ = Session.objects.filter(user=user).delete()
+def end_sessions_of(user, reason: str = "ended", *, keep: str | None = None) -> int:
+    """End every session of `user` but `keep` (the one in use, when it stays); returns how
+    many ended. Tells `session_ended` receivers about each, and `access_revoked` receivers
+    once (a password change revokes the app tokens of every device)."""
+    from poortwachter.accounts import signals
+
+    keys = list(Session.objects.filter(user=user).exclude(session_key=keep or "").values_list("session_key", flat=True))
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    for key in keys:
+        signals.session_ended.send(sender=Session, user=user, session_key=key, reason=reason)
+    signals.access_revoked.send(sender=Session, user=user, reason=reason)
     return deleted
+
+
+def end_session(user, session_key: str, reason: str) -> bool:
+    """End one of `user`'s sessions (settings "sign out there", the console)."""
+    from poortwachter.accounts import signals
+
+    deleted, _ = Session.objects.filter(user=user, session_key=session_key).delete()
+    if deleted:
+        signals.session_ended.send(sender=Session, user=user, session_key=session_key, reason=reason)
+    return bool(deleted)

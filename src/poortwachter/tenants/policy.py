@@ -30,6 +30,13 @@ class Policy(models.Model):
     email_code_minutes = models.PositiveIntegerField(default=60, validators=_bounded(1, 1440))
     email_code_tries = models.PositiveIntegerField(default=5, validators=_bounded(1, 20))
     two_factor = models.CharField(max_length=10, choices=TwoFactor.choices, default=TwoFactor.OPTIONAL)
+    # Which second steps a person may use. E-mail codes prove only the mailbox, so an
+    # organisation can refuse them and demand an authenticator app or a passkey.
+    allow_email_code = models.BooleanField(default=True)
+    allow_totp = models.BooleanField(default=True)
+    allow_passkey = models.BooleanField(default=True)
+    # A passkey alone (user verification on the device) signs in without a password.
+    allow_passkey_signin = models.BooleanField(default=True)
     # Attack resistance: CAPTCHA from the (n+1)th consecutive failure; lock-out.
     captcha_after_failures = models.PositiveIntegerField(default=3, validators=_bounded(0, 100))
     # From one address, over every account (password spraying), within an hour.

@@ -82,7 +82,7 @@ def reset(request, organisation, raw: str, password: str) -> State:
         return State.UNKNOWN
     services.set_password(user, password)  # also kills every other outstanding link
     # Whoever knew the old password is out, on every device.
-    end_sessions_of(user)
+    end_sessions_of(user, "password_reset")
     # Issue 4 hook: lift a temporary lock-out of this account here (a successful reset
     # proves the mailbox, as PRODUCT.md's lock-out policy says).
     audit.record(Event.PASSWORD_RESET_DONE, request=request, actor=user, subject=user)

@@ -1,0 +1,1 @@
+"""The OpenID Connect provider: one issuer per organisation, `<public URL>/<slug>`."""
