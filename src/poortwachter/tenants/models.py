@@ -43,6 +43,8 @@ class Organisation(models.Model):
     # Whom a person of this organisation contacts when sign-in is refused for the
     # organisation as a whole (payment, cancellation): shown in the message.
     contact = models.CharField(max_length=254, blank=True)
+    # The operator's own words for a blocked state, shown instead of the standard text.
+    status_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:

@@ -31,7 +31,9 @@ def create_organisation(slug: str, name: str, *, policy: dict | None = None, **f
     return organisation
 
 
-def set_status(organisation: Organisation, status: str, until: date | None = None) -> None:
+def set_status(organisation: Organisation, status: str, until: date | None = None, message: str | None = None) -> None:
+    """`message`: the operator's own words for users of a blocked organisation (None keeps
+    the current one, "" returns to the standard text)."""
     if status not in Status.values:
         raise ValidationError(
             _("Unknown status “%(status)s”; choose one of: %(choices)s.")
@@ -41,8 +43,10 @@ def set_status(organisation: Organisation, status: str, until: date | None = Non
         raise ValidationError(_("A trial needs an end date (--until YYYY-MM-DD)."))
     organisation.status = status
     organisation.trial_ends_on = until if status == Status.TRIAL else None
+    if message is not None:
+        organisation.status_message = " ".join(message.split())[:500]
     with transaction.atomic():
-        organisation.save(update_fields=["status", "trial_ends_on"])
+        organisation.save(update_fields=["status", "trial_ends_on", "status_message"])
         audit.record(Event.ORGANISATION_STATUS_CHANGED, organisation=organisation,
                      reason=status + (f" until {until.isoformat()}" if until else ""))
 

@@ -37,6 +37,8 @@ def refusal(organisation: Organisation) -> str | None:
                  "your organisation.") % {"org": name}
     else:
         return None
+    if organisation.status_message:
+        text = organisation.status_message
     if contact:
         text += " " + _("Contact: %(contact)s.") % {"contact": contact}
     return text
