@@ -11,6 +11,7 @@ handler500 = "poortwachter.system.errors.server_error"
 organisation_patterns = [
     path("", include("poortwachter.portal.urls")),
     path("", include("poortwachter.signin.urls")),
+    path("", include("poortwachter.signin.second_step.urls")),
     path("", include("poortwachter.signin.activation.urls")),
     path("", include("poortwachter.signin.password_reset.urls")),
     path("", include("poortwachter.signin.reminders.urls")),

@@ -29,6 +29,8 @@ SECTIONS = (
             gettext_lazy("Choose a new password. You will be signed out everywhere else.")),
     Section("personal:email", gettext_lazy("Change e-mail address"),
             gettext_lazy("Use another e-mail address; it takes effect once you confirm it by e-mail.")),
+    Section("personal:second_step", gettext_lazy("Two-step verification"),
+            gettext_lazy("An authenticator app, a passkey or a code by e-mail after your password; recovery codes.")),
 )
 
 NOTICES = {

@@ -88,6 +88,11 @@ def succeeded(attempt: Attempt) -> None:
     counters.reset(attempt.account)
 
 
+def reset_account(user) -> None:
+    """A sign-in completed through its steps: the account's failures start again."""
+    counters.reset(account_key(user.organisation, user, ""))
+
+
 def first_demand_this_hour(organisation, user, typed: str) -> bool:
     """True once an hour per account: the audit log records that a CAPTCHA was demanded,
     not every request of a flood."""

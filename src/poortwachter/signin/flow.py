@@ -22,7 +22,7 @@ from poortwachter.security import attempts, audit, captcha
 from poortwachter.security.audit import Event
 from poortwachter.signin import lockout
 from poortwachter.security.source import source_address
-from poortwachter.signin import steps
+from poortwachter.signin import assurance, steps
 from poortwachter.signin.next_url import safe_next
 from poortwachter.signin.record import PendingSignin
 from poortwachter.tenants import status as organisation_status
@@ -72,13 +72,13 @@ def sign_in_with_password(request, organisation, identifier: str, password: str,
         attempts.give_back(attempt)  # the right password is no failure, but the lock stays
         audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason="locked")
         return Outcome(error=lockout.message(attempt), refused=True, captcha=attempt.captcha_needed())
-    attempts.succeeded(attempt)
     barrier = refusal(user)
     if barrier is not None:
+        attempts.succeeded(attempt)
         reason, message = barrier
         audit.record(Event.SIGNIN_REFUSED, request=request, subject=user, reason=reason)
         return Outcome(error=message, refused=True)
-    return finish(request, user, amr=[password_method.AMR], next_url=next_url)
+    return finish(request, user, amr=[password_method.AMR], next_url=next_url, attempt=attempt)
 
 
 class _CaptchaCheck:
@@ -130,23 +130,33 @@ def refusal(user) -> tuple[str, str] | None:
     return None
 
 
-def finish(request, user, *, amr: list[str], next_url: str = "") -> Outcome:
-    """Run the steps that must happen before a session is granted, then grant it."""
-    pending = PendingSignin(user_id=user.pk, organisation_id=user.organisation_id, amr=amr,
+def finish(request, user, *, amr: list[str], next_url: str = "", attempt=None) -> Outcome:
+    """Run the steps that must happen before a session is granted, then grant it.
+
+    `attempt` is the password attempt that got here. While a step is pending its earlier
+    failures stay counted: knowing the password must not reset the count of wrong
+    second-step codes (else guessing codes between fresh sign-ins never locks)."""
+    pending = PendingSignin(user_id=user.pk, organisation_id=user.organisation_id, amr=assurance.amr_for(amr),
                             next_url=safe_next(next_url, user.organisation) or "")
-    step = steps.first_needed(user)
+    step = steps.first_needed(user, pending)
     if step is not None:
+        if attempt is not None:
+            attempts.give_back(attempt)
         request.session.cycle_key()
         pending.save(request.session)
         return Outcome(go_to=reverse(step.url_name, kwargs={"organisation_slug": user.organisation.slug}))
+    if attempt is not None:
+        attempts.succeeded(attempt)
     return Outcome(go_to=grant_session(request, user, pending))
 
 
 def continue_pending(request, pending: PendingSignin, user) -> Outcome:
-    """Called by a step page once its step is done."""
-    step = steps.first_needed(user)
+    """Called by a step page once its step is done (the page saved what it added)."""
+    step = steps.first_needed(user, pending)
     if step is not None:
+        pending.save(request.session)
         return Outcome(go_to=reverse(step.url_name, kwargs={"organisation_slug": user.organisation.slug}))
+    attempts.reset_account(user)  # every step is done: the consecutive failures start again
     return Outcome(go_to=grant_session(request, user, pending))
 
 

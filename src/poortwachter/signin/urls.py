@@ -7,4 +7,5 @@ urlpatterns = [
     path("login", views.login, name="login"),
     path("login/password-expired", views.password_expired, name="password_expired"),
     path("logout", views.logout, name="logout"),
+    path("reauth", views.reauth, name="reauth"),
 ]

@@ -12,7 +12,8 @@ from poortwachter.accounts.roles import landing_url
 from poortwachter.security import attempts, audit
 from poortwachter.security.source import source_address
 from poortwachter.security.audit import Event
-from poortwachter.signin import flow
+from poortwachter.methods.models import Authenticator, Kind
+from poortwachter.signin import flow, reauth as reauth_flow
 from poortwachter.signin.forms import LoginForm, NewPasswordForm
 from poortwachter.signin.next_url import safe_next
 from poortwachter.signin.record import PendingSignin
@@ -93,3 +94,28 @@ def logout(request):
     if not request.user.is_authenticated:
         return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
     return render(request, "signin/logout.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reauth(request):
+    """Prove again who you are before a sensitive change (signin.reauth)."""
+    organisation = request.organisation
+    if not request.user.is_authenticated:
+        return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
+    next_url = safe_next(request.POST.get("next") or request.GET.get("next", ""), organisation) or \
+        reverse("personal:overview", kwargs={"organisation_slug": organisation.slug})
+    error, status = "", 200
+    if request.method == "POST":
+        result = reauth_flow.prove(request, password=request.POST.get("password", "")[:1024],
+                                   code=request.POST.get("code", "")[:200])
+        if result.busy:
+            return _busy(request)
+        if result.ok:
+            return redirect(next_url)
+        if result.signed_out:
+            return render(request, "second_step/ended.html", {"error": result.error, "login_url": reverse(
+                "signin:login", kwargs={"organisation_slug": organisation.slug})}, status=403)
+        error, status = result.error, 400
+    has_app = Authenticator.objects.filter(user=request.user, kind=Kind.TOTP).exists()
+    return render(request, "signin/reauth.html", {"error": error, "next": next_url, "has_app": has_app}, status=status)
