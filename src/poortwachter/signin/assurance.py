@@ -2,7 +2,8 @@
 
 `amr` (RFC 8176) lists the methods: "pwd" password, "otp" authenticator app or recovery
 code, "hwk" passkey, "email" a code or link by e-mail (it proves only the mailbox), and
-"mfa" when two factors of different kinds were used and neither is only the mailbox.
+"mfa" when an app code or passkey came with another proof (or a passkey, which checks
+the person on the device, alone).
 
 `acr` names the level: "phr" (phishing-resistant: a passkey, OpenID EAP ACR values),
 "urn:poortwachter:acr:mfa" (two factors), "urn:poortwachter:acr:email" (a second proof of
@@ -18,7 +19,7 @@ def amr_for(methods: list[str]) -> list[str]:
     """The session's AMR from the methods used, "mfa" added where it applies."""
     used = list(dict.fromkeys(m for m in methods if m != "mfa"))
     strong = {"otp", "hwk"} & set(used)
-    if strong and ("pwd" in used or len(strong) > 1 or "hwk" in used):
+    if strong and (len(used) > 1 or "hwk" in used):
         used.append("mfa")
     return used
 

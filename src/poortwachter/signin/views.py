@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from poortwachter.accounts import services
-from poortwachter.accounts.models import User
 from poortwachter.accounts.roles import landing_url
 from poortwachter.security import attempts, audit
 from poortwachter.security.source import source_address
@@ -16,7 +15,7 @@ from poortwachter.methods.models import Authenticator, Kind
 from poortwachter.signin import flow, reauth as reauth_flow
 from poortwachter.signin.forms import LoginForm, NewPasswordForm
 from poortwachter.signin.next_url import safe_next
-from poortwachter.signin.record import PendingSignin
+from poortwachter.signin.pending import at_step
 from poortwachter.system.browser import is_outdated
 
 ENDED_MESSAGES = {
@@ -69,10 +68,9 @@ def login(request):
 def password_expired(request):
     """Step: the organisation's maximum password age has passed; choose a new one."""
     organisation = request.organisation
-    pending = PendingSignin.load(request.session, organisation)
-    user = User.objects.filter(pk=pending.user_id, organisation=organisation).first() if pending else None
-    if user is None:
-        return redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
+    pending, user, elsewhere = at_step(request, "password_expired")
+    if elsewhere:
+        return elsewhere
     form = NewPasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         services.set_password(user, form.cleaned_data["new_password"])

@@ -11,32 +11,16 @@ from django.views.decorators.http import require_http_methods
 from poortwachter.accounts.models import User
 from poortwachter.methods import email_code, recovery_codes, second_step, setup, totp
 from poortwachter.methods.models import Kind
-from poortwachter.signin import flow, steps
+from poortwachter.signin import flow
+from poortwachter.signin.pending import at_step
 from poortwachter.signin.record import PendingSignin
 from poortwachter.signin.second_step import flow as second_step_flow
-
-
-def _pending(request, step_name: str):
-    """(pending, user, None) when this page is the sign-in's current step; else a redirect."""
-    organisation = request.organisation
-    pending = PendingSignin.load(request.session, organisation)
-    user = User.objects.filter(pk=pending.user_id, organisation=organisation).first() if pending else None
-    login = reverse("signin:login", kwargs={"organisation_slug": organisation.slug})
-    if user is None:
-        return None, None, redirect(login)
-    user.organisation = organisation
-    step = steps.first_needed(user, pending)
-    if step is None:  # nothing left to do: grant (e.g. after the recovery-codes page)
-        return None, None, redirect(flow.continue_pending(request, pending, user).go_to)
-    if step.name != step_name:
-        return None, None, redirect(reverse(step.url_name, kwargs={"organisation_slug": organisation.slug}))
-    return pending, user, None
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def prove(request):
-    pending, user, elsewhere = _pending(request, "second_step")
+    pending, user, elsewhere = at_step(request, "second_step")
     if elsewhere:
         return elsewhere
     kinds = second_step.usable_kinds(user, pending.amr)
@@ -64,7 +48,7 @@ def prove(request):
 @require_http_methods(["GET", "POST"])
 def set_up(request):
     """The organisation requires a second step and the user has none that is allowed."""
-    pending, user, elsewhere = _pending(request, "second_step_setup")
+    pending, user, elsewhere = at_step(request, "second_step_setup")
     if elsewhere:
         return elsewhere
     return _setup_page(request, user, pending)
