@@ -27,13 +27,39 @@ def _end(request, user, event: Event, reason: str):
     return AnonymousUser()
 
 
+def _owner(request):
+    """django.contrib.auth.get_user, with the user row the session store read along with
+    the session (signin.sessions) instead of a second query. The session is still checked
+    against the password hash, so a password change ends it."""
+    from django.conf import settings
+    from django.utils.crypto import constant_time_compare
+
+    session = request.session
+    user_id = session.get(auth.SESSION_KEY)
+    if user_id is None or session.get(auth.BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    owner = getattr(session, "owner", None)
+    if owner is None or str(owner.pk) != str(user_id):
+        return auth.get_user(request)  # not read with the session (another engine): the usual way
+    held_hash = session.get(auth.HASH_SESSION_KEY) or ""
+    current = owner.get_session_auth_hash()
+    if held_hash and constant_time_compare(held_hash, current):
+        return owner
+    if held_hash and any(constant_time_compare(held_hash, h) for h in owner.get_session_auth_fallback_hash()):
+        session.cycle_key()  # signed with an older secret key: move to the current one
+        session[auth.HASH_SESSION_KEY] = current
+        return owner
+    session.flush()
+    return AnonymousUser()
+
+
 def signed_in_user(request):
     organisation = getattr(request, "organisation", None)
     session = request.session
     if organisation is None or session.get("org") != organisation.id:
         return AnonymousUser()
     held = session.get(auth.SESSION_KEY)
-    user = auth.get_user(request)  # also ends the session if the password changed
+    user = _owner(request)  # also ends the session if the password changed
     if not user.is_authenticated:
         if held is not None:  # the session named someone; auth ended it (password changed, deleted)
             gone = User.objects.filter(pk=held).first()

@@ -25,7 +25,20 @@ def by_slug(slug: str) -> Organisation | None:
             return None  # unknown slugs are not remembered: they cannot fill the memory
         hit = _found[slug] = (now, organisation)
     # Each request gets its own copy: whatever a request changes stays with that request.
-    return copy.deepcopy(hit[1])
+    return _copy(hit[1])
+
+
+def _copy(organisation: Organisation) -> Organisation:
+    """A copy of the organisation and its policy. Their field values are immutable (text,
+    numbers, dates), so copying the two objects and their state is enough; a deep copy cost
+    a fifth of a signed-in page."""
+    mine = copy.copy(organisation)
+    mine._state = copy.copy(organisation._state)
+    policy = copy.copy(organisation.policy)
+    policy._state = copy.copy(organisation.policy._state)
+    policy._state.fields_cache = {"organisation": mine}
+    mine._state.fields_cache = {"policy": policy}
+    return mine
 
 
 def forget(**kwargs) -> None:
