@@ -67,7 +67,7 @@ def setstatus(args) -> None:
     from poortwachter.tenants.services import get_organisation, set_status
 
     organisation = get_organisation(args.organisation)
-    set_status(organisation, args.status, args.until)
+    set_status(organisation, args.status, args.until, args.message)
     print(f"Status van {organisation.slug}: {organisation.status}")
 
 
@@ -236,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("organisation")
     s.add_argument("status", help="trial, active, blocked_payment, cancelled or suspended")
     s.add_argument("--until", type=_date, help="end date of a trial (YYYY-MM-DD)")
+    s.add_argument("--message", help="the message its users read when sign-in is refused (\"\": the standard text)")
     s.set_defaults(run=setstatus)
 
     # Each part that brings its own commands has a `commands.py` with `add_commands(sub)`;

@@ -55,6 +55,14 @@ class Event(models.TextChoices):
     AUDIT_EXPORTED = "audit.exported"
     ORGANISATION_CREATED = "organisation.created"
     ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
+    OIDC_AUTHORIZED = "oidc.authorized"  # a person was sent back to an app with a code
+    OIDC_CODE_REPLAYED = "oidc.code_replayed"  # a code used twice: its tokens were revoked
+    OIDC_REFRESH_REPLAYED = "oidc.refresh_replayed"  # an old refresh token: the chain was revoked
+    OIDC_APP_CREATED = "oidc.app_created"
+    OIDC_APP_CHANGED = "oidc.app_changed"
+    OIDC_APP_DELETED = "oidc.app_deleted"
+    OIDC_SECRET_ROTATED = "oidc.secret_rotated"
+    OIDC_KEYS_ROTATED = "oidc.keys_rotated"
     # The operator (operators/): AuditEvent.actor is an organisation user, so the operator
     # is named in subject_label as "operator:<name>".
     OPERATOR_CREATED = "operator.created"
