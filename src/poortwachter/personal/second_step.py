@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from poortwachter.methods import email_code, recovery_codes, second_step, setup, totp
+from poortwachter.methods import recovery_codes, second_step, setup
 from poortwachter.methods.models import Authenticator, Kind
 from poortwachter.signin.decorators import signed_in_required
 from poortwachter.signin.reauth import reauth_required
+from poortwachter.signin.second_step import setup_form
 
 NOTICES = {
     "added": lambda: _("Two-step verification is switched on."),
@@ -43,25 +44,10 @@ def overview(request):
 @reauth_required
 def add(request):
     user = request.user
-    allowed = second_step.allowed_kinds(user.organisation.policy)
-    error, notice, status, method = "", "", 200, request.POST.get("method", "")
-    if request.method == "POST" and method == "totp" and Kind.TOTP in allowed:
-        codes = setup.confirm_totp(request, user, request.POST.get("code", "")[:200])
-        if codes is not None:
-            return _added(request, codes)
-        error, status = _("That code is not right. Enter the current code from your app."), 400
-    elif request.method == "POST" and method == "send_email" and Kind.EMAIL in allowed:
-        sent = setup.send_email_code(user, request.LANGUAGE_CODE)
-        notice = _("We sent you a code.") if sent else _("Please wait a minute before you ask for another code.")
-    elif request.method == "POST" and method == "email" and Kind.EMAIL in allowed:
-        if setup.confirm_email_code(request, user, request.POST.get("code", "")[:200]) == email_code.Result.OK:
-            return redirect(_page_url(request, "added"))
-        error, status = _("That code is not right or no longer works. Ask for a new code."), 400
-    secret = setup.pending_totp_secret(request.session)
-    uri = totp.provisioning_uri(secret, user)
-    context = {"allowed": allowed, "error": error, "notice": notice, "method": method, "in_settings": True,
-               "secret": totp.grouped(secret), "qr": totp.qr_svg(uri), "uri": uri, "code_shown": email_code.shown(user)}
-    return render(request, "second_step/setup.html", context, status=status)
+    handled = setup_form.handle(request, user, second_step.allowed_kinds(user.organisation.policy))
+    if handled.added:
+        return _added(request, handled.codes)
+    return render(request, "second_step/setup.html", {**handled.context, "in_settings": True}, status=handled.status)
 
 
 def _added(request, codes):

@@ -9,12 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from poortwachter.accounts.models import User
-from poortwachter.methods import email_code, recovery_codes, second_step, setup, totp
+from poortwachter.methods import email_code, recovery_codes, second_step, setup
 from poortwachter.methods.models import Kind
 from poortwachter.signin import flow
 from poortwachter.signin.pending import at_step
 from poortwachter.signin.record import PendingSignin
-from poortwachter.signin.second_step import flow as second_step_flow
+from poortwachter.signin.second_step import flow as second_step_flow, setup_form
 
 
 @never_cache
@@ -57,26 +57,10 @@ def set_up(request):
 def _setup_page(request, user, pending):
     allowed = [k for k in second_step.allowed_kinds(user.organisation.policy)
                if not (k == Kind.EMAIL and "email" in pending.amr)]
-    error, notice, status, method = "", "", 200, request.POST.get("method", "")
-    if request.method == "POST" and method == "totp" and Kind.TOTP in allowed:
-        codes = setup.confirm_totp(request, user, request.POST.get("code", "")[:200])
-        if codes is not None:
-            return _added(request, user, pending, totp.AMR, codes)
-        error, status = _("That code is not right. Enter the current code from your app."), 400
-    elif request.method == "POST" and method == "send_email" and Kind.EMAIL in allowed:
-        sent = setup.send_email_code(user, request.LANGUAGE_CODE)
-        notice = _("We sent you a code.") if sent else _("Please wait a minute before you ask for another code.")
-    elif request.method == "POST" and method == "email" and Kind.EMAIL in allowed:
-        result = setup.confirm_email_code(request, user, request.POST.get("code", "")[:200])
-        if result == email_code.Result.OK:
-            return _added(request, user, pending, email_code.AMR, [])
-        error, status = _("That code is not right or no longer works. Ask for a new code."), 400
-    secret = setup.pending_totp_secret(request.session)
-    uri = totp.provisioning_uri(secret, user)
-    context = {"allowed": allowed, "error": error, "notice": notice, "method": method,
-               "secret": totp.grouped(secret), "qr": totp.qr_svg(uri), "uri": uri,
-               "code_shown": email_code.shown(user), "required": second_step.is_required(user)}
-    return render(request, "second_step/setup.html", context, status=status)
+    handled = setup_form.handle(request, user, allowed)
+    if handled.added:
+        return _added(request, user, pending, handled.added, handled.codes)
+    return render(request, "second_step/setup.html", handled.context, status=handled.status)
 
 
 def _added(request, user, pending, amr: str, codes: list[str]):
