@@ -123,3 +123,38 @@ def unblock(user: User, *, actor=None, request=None) -> None:
     user.blocked_reason = ""
     user.save(update_fields=["status", "blocked_reason"])
     audit.record(Event.USER_UNBLOCKED, request=request, organisation=user.organisation, actor=actor, subject=user)
+
+
+def change_email_by_admin(user: User, new_email: str) -> str:
+    """An administrator gives `user` another address at once (the console; Cliendo: "de admin
+    kan je e-mailadres aanpassen"). Returns the old address. Links already mailed to the old
+    address die with it. The caller tells both addresses and audits."""
+    from django.db import IntegrityError
+
+    from poortwachter.accounts import tokens
+
+    new_email = _valid_email(new_email)
+    if identity.key(new_email) == user.email_key:
+        raise ValidationError(_("This already is the user's e-mail address."))
+    taken = User.objects.filter(organisation_id=user.organisation_id, email_key=identity.key(new_email))
+    if taken.exclude(pk=user.pk).exists():
+        raise ValidationError(_("This organisation already has a user with that e-mail address."))
+    old, user.email = user.email, new_email
+    try:
+        with transaction.atomic():  # the unique constraint settles a race for the same address
+            user.save(update_fields=["email"])
+    except IntegrityError:
+        user.email = old
+        raise ValidationError(_("This organisation already has a user with that e-mail address."))
+    tokens.revoke_all(user)
+    return old
+
+
+@transaction.atomic
+def delete_user(user: User) -> None:
+    """Remove the account: its sessions end first (receivers revoke app tokens), then the
+    row and everything hanging from it. Audit rows keep their own label of the person."""
+    from poortwachter.signin.models import end_sessions_of
+
+    end_sessions_of(user, "user_deleted")
+    user.delete()

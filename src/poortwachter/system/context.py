@@ -15,8 +15,18 @@ def page(request):
     organisation = getattr(request, "organisation", None)
     return {
         "organisation": organisation,
+        # Display name, logo and accent colour of the organisation (console.branding).
+        "branding": _branding(organisation),
         "language_links": links,
         "user": getattr(request, "user", None),
         # The address to bookmark, built from the configured public URL (never the Host header).
         "portal_url": settings.PUBLIC_URL + organisation.portal_path if organisation else settings.PUBLIC_URL + "/",
     }
+
+
+def _branding(organisation):
+    if organisation is None:
+        return None
+    from poortwachter.console import branding
+
+    return branding.for_organisation(organisation)
