@@ -73,7 +73,7 @@ def send_reset_link(request, user) -> None:
         raise ValidationError(_("This account is blocked. Unblock it first."))
     if user.status == UserStatus.PENDING:
         return resend_activation(request, user)
-    password_reset._send_link(user, _language(request, user))
+    password_reset.send_link(user, _language(request, user))
     audit.record(Event.PASSWORD_RESET_SENT, request=request, actor=request.user, subject=user, reason="admin")
 
 

@@ -15,7 +15,7 @@ def queue(template: str, to: str, context: dict, *, organisation=None, language:
     """Render `mail/<template>.{subject.txt,txt,html}` in the recipient's language and store it.
     Links in `context` must already be absolute, built with `public_link`."""
     language = language or settings.LANGUAGE_CODE
-    context = {"organisation": organisation, "public_url": settings.PUBLIC_URL, **context}
+    context = {"organisation": organisation, "public_url": settings.PUBLIC_URL, "brand": _brand(organisation), **context}
     with translation.override(language):
         subject = " ".join(_plain(f"mail/{template}.subject.txt", context).split())
         text = _plain(f"mail/{template}.txt", context)
@@ -24,6 +24,15 @@ def queue(template: str, to: str, context: dict, *, organisation=None, language:
         organisation=organisation, template=template, to=to, subject=subject[:300],
         text_body=text, html_body=html, language=language,
     )
+
+
+def _brand(organisation):
+    """The organisation's display name and accent colour (console.branding) for the mail."""
+    if organisation is None:
+        return None
+    from poortwachter.console import branding
+
+    return branding.for_organisation(organisation)
 
 
 @cache

@@ -41,7 +41,7 @@ def send_password_reset(mail_request) -> None:
     if what == "activation":
         activation.send_welcome(user, language=language, source=mail_request.source)  # audited there
     else:
-        _send_link(user, language)
+        send_link(user, language)
         audit.record(Event.PASSWORD_RESET_SENT, organisation=organisation, subject=user, source=mail_request.source)
 
 
@@ -53,7 +53,7 @@ def _what_to_send(organisation, user) -> str | None:
     return "reset" if user.status == UserStatus.ACTIVE else None
 
 
-def _send_link(user, language: str) -> None:
+def send_link(user, language: str) -> None:
     organisation = user.organisation
     minutes = organisation.policy.reset_link_minutes
     raw = tokens.issue(user, Purpose.PASSWORD_RESET, timedelta(minutes=minutes))
