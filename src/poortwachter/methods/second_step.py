@@ -42,7 +42,16 @@ def is_required(user) -> bool:
 
 
 def kinds_set_up(user) -> set[str]:
-    return set(Authenticator.objects.filter(user=user).values_list("kind", flat=True))
+    """Read once per user object: the steps ask several times during one sign-in."""
+    held = getattr(user, "_kinds_set_up", None)
+    if held is None:
+        held = user._kinds_set_up = set(Authenticator.objects.filter(user=user).values_list("kind", flat=True))
+    return held
+
+
+def forget_kinds(user) -> None:
+    """After a method was added or removed on this user object."""
+    user.__dict__.pop("_kinds_set_up", None)
 
 
 def usable_kinds(user, amr: list[str], set_up: set[str] | None = None) -> list[str]:
@@ -85,6 +94,7 @@ def remove(user, authenticator_id: int, *, request=None) -> bool:
     """The person removes one of their methods; recovery codes go with the last one."""
     with transaction.atomic():
         deleted, _ = Authenticator.objects.filter(user=user, pk=authenticator_id).delete()
+        forget_kinds(user)
         if not deleted:
             return False
         if not Authenticator.objects.filter(user=user).exists():
@@ -98,6 +108,7 @@ def remove(user, authenticator_id: int, *, request=None) -> bool:
 def remove_all(user, *, actor=None, request=None, reason: str = "admin") -> int:
     """Switch every second step of the user off (an administrator; the seeds)."""
     deleted, _ = Authenticator.objects.filter(user=user).delete()
+    forget_kinds(user)
     RecoveryCode.objects.filter(user=user).delete()
     audit.record(Event.SECOND_STEP_REMOVED, request=request, organisation=user.organisation,
                  actor=actor, subject=user, reason=reason)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from poortwachter import clock
 from poortwachter.mail import outbox
-from poortwachter.methods import email_code, recovery_codes, totp
+from poortwachter.methods import email_code, recovery_codes, second_step, totp
 from poortwachter.methods.models import Authenticator, Kind, RecoveryCode
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
@@ -58,6 +58,7 @@ def confirm_email_code(request, user, typed: str) -> email_code.Result:
 
 
 def _added(request, user, kind: str) -> list[str]:
+    second_step.forget_kinds(user)
     audit.record(Event.SECOND_STEP_ADDED, request=request, organisation=user.organisation,
                  actor=user, subject=user, reason=kind)
     tell(request, user, kind_added=kind)
