@@ -35,7 +35,7 @@ def confirm_totp(request, user, typed: str) -> list[str] | None:
         if totp.confirm(user, secret, typed) is None:
             return None
         request.session.pop(_TOTP_KEY, None)
-        return _added(request, user, Kind.TOTP)
+        return added(request, user, Kind.TOTP)
 
 
 def send_email_code(user, language: str = "") -> bool:
@@ -53,11 +53,11 @@ def confirm_email_code(request, user, typed: str) -> email_code.Result:
         with transaction.atomic():
             Authenticator.objects.get_or_create(organisation_id=user.organisation_id, user=user, kind=Kind.EMAIL,
                                                 defaults={"name": "email", "last_used_at": clock.now()})
-            _added(request, user, Kind.EMAIL)
+            added(request, user, Kind.EMAIL)
     return result
 
 
-def _added(request, user, kind: str) -> list[str]:
+def added(request, user, kind: str) -> list[str]:
     second_step.forget_kinds(user)
     audit.record(Event.SECOND_STEP_ADDED, request=request, organisation=user.organisation,
                  actor=user, subject=user, reason=kind)

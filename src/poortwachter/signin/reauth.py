@@ -70,7 +70,7 @@ def prove(request, *, password: str = "", code: str = "") -> Result:
     attempt = attempts.begin(organisation, user, "", source, attempts.before(organisation, user, "", source))
     if attempts.locked_until(attempt) is not None:
         attempts.give_back(attempt)
-        return _lock_ends_session(request, attempt)
+        return lock_ends_session(request, attempt)
     try:
         if code:
             ok, method = totp.verify(user, code), totp.AMR
@@ -87,13 +87,13 @@ def prove(request, *, password: str = "", code: str = "") -> Result:
     locked = attempts.failed(attempt)
     if locked:
         lockout.locked(request, attempt, locked)
-        return _lock_ends_session(request, attempt)
+        return lock_ends_session(request, attempt)
     wrong = _("That code is not right. Enter the current code from your app.") if code else \
         _("That password is not right.")
     return Result(error=wrong)
 
 
-def _lock_ends_session(request, attempt) -> Result:
+def lock_ends_session(request, attempt) -> Result:
     from poortwachter.signin import flow
 
     message = lockout.message(attempt)

@@ -35,7 +35,7 @@ def prove(request, pending: PendingSignin, user, method: str, typed: str) -> Res
     attempt = attempts.begin(organisation, user, "", source, attempts.before(organisation, user, "", source))
     if attempts.locked_until(attempt) is not None:
         attempts.give_back(attempt)
-        return _ended(request, attempt)
+        return ended(request, attempt)
     error = _verify(request, user, method, typed)
     if not error:
         audit.record(Event.SECOND_STEP_SUCCEEDED, request=request, subject=user, reason=method)
@@ -47,7 +47,7 @@ def prove(request, pending: PendingSignin, user, method: str, typed: str) -> Res
     locked = attempts.failed(attempt)
     if locked:
         lockout.locked(request, attempt, locked)
-        return _ended(request, attempt)
+        return ended(request, attempt)
     return Result(error=error)
 
 
@@ -76,6 +76,6 @@ def _verify(request, user, method: str, typed: str) -> str:
     return _("That code is not right. Check the code in the e-mail.")
 
 
-def _ended(request, attempt) -> Result:
+def ended(request, attempt) -> Result:
     PendingSignin.discard(request.session)
     return Result(error=lockout.message(attempt), ended=True)
