@@ -5,7 +5,7 @@ UV := python3 -m uv
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-postgres bench install chromium gettext messages clean
+.PHONY: run test test-fast test-postgres bench install chromium gettext node-client messages clean
 
 ## install: uv (when missing), Python 3.13 environment and locked dependencies
 install: $(STAMP)
@@ -19,15 +19,15 @@ run: install
 	$(VENV)/bin/poortwachter serve
 
 ## test: the whole suite (SQLite and the real browser); chromium is installed when missing
-test: install chromium gettext
+test: install chromium gettext node-client
 	$(VENV)/bin/pytest
 
 ## test-fast: everything but the browser tests
-test-fast: install
+test-fast: install node-client
 	$(VENV)/bin/pytest -m "not browser"
 
 ## test-postgres: the whole suite against PostgreSQL and Redis on 127.0.0.1
-test-postgres: install chromium gettext
+test-postgres: install chromium gettext node-client
 	POORTWACHTER_DATABASE_URL=$${POORTWACHTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	POORTWACHTER_REDIS_URL=$${POORTWACHTER_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	POORTWACHTER_REQUIRE_SERVICES=1 $(VENV)/bin/pytest
@@ -38,6 +38,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## node-client: the npm package openid-client for the OIDC test in tests/oidc/node (node and npm via apt when missing)
+node-client:
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/oidc/node && npm ci --no-audit --no-fund --silent
 
 ## gettext: GNU gettext, which extracts and compiles the translations
 gettext:

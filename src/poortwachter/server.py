@@ -16,6 +16,7 @@ def banner(url: str) -> str:
         lines.append(f"Demo-organisatie: {url}/{demo.SLUG}/login")
         for username, email, _name, role, password in demo.ACCOUNTS:
             lines.append(f"  {role:<11} gebruikersnaam {username:<11} ({email})  wachtwoord {password}")
+        lines.append(f"Demo-app (OpenID Connect): {url}/_demo-app/")
         lines.append("")
     return "\n".join(lines)
 

@@ -19,6 +19,7 @@ organisation_patterns = [
     path("settings/", include("poortwachter.personal.urls")),
     path("", include("poortwachter.security.urls")),
     path("console/", include("poortwachter.console.urls")),
+    path("console/apps/", include("poortwachter.oidc.console_urls")),
     path("", include("poortwachter.oidc.urls")),  # .well-known/openid-configuration, oidc/...
 ]
 
@@ -28,5 +29,6 @@ urlpatterns = [
     path("readyz", system.readyz, name="readyz"),
     path("_mail/", include("poortwachter.mail.urls")),
     path("_operator/", include("poortwachter.operators.urls")),
+    path("_demo-app/", include("poortwachter.oidc.demo_urls")),  # demo mode only
     path("<slug:organisation_slug>/", include(organisation_patterns)),
 ]

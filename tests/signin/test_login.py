@@ -153,3 +153,10 @@ def test_pages_need_a_signed_in_person(client, org):
     response = client.get(f"/{org.slug}/dashboard")
     assert response.status_code == 302
     assert response["Location"] == f"/{org.slug}/login?next=%2F{org.slug}%2Fdashboard"
+
+
+def test_an_apps_login_hint_fills_in_the_name(client, org):
+    page = client.get(f"/{org.slug}/login", {"login_hint": "jan@example.nl"}).content.decode()
+    assert 'value="jan@example.nl"' in page
+    page = client.get(f"/{org.slug}/login", {"login_hint": '"><script>'}).content.decode()
+    assert "<script>" not in page.split("<form", 1)[1]

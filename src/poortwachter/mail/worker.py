@@ -1,5 +1,5 @@
-"""`poortwachter worker`: delivers the outbox until stopped, and prunes the audit log once
-an hour. `serve` starts one beside the web workers; more may run on other machines (each
+"""`poortwachter worker`: delivers the outbox and the apps' back-channel logouts until
+stopped, and prunes the audit log, counters and spent app tokens once an hour. `serve` starts one beside the web workers; more may run on other machines (each
 message is claimed by one; pruning twice does no harm)."""
 
 import logging
@@ -11,6 +11,7 @@ from django.db import close_old_connections, connection
 
 from poortwachter import clock
 from poortwachter.mail import delivery
+from poortwachter.oidc import backchannel
 from poortwachter.security import audit_log, counters
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ def prune_audit(last_pruned: datetime | None) -> datetime:
     now = clock.now()
     if last_pruned is not None and now - last_pruned < PRUNE_EVERY:
         return last_pruned
-    for name, prune in (("audit log", lambda: audit_log.prune(now)), ("counters", counters.prune)):
+    from poortwachter.oidc import housekeeping
+
+    for name, prune in (("audit log", lambda: audit_log.prune(now)), ("counters", counters.prune),
+                        ("app tokens", housekeeping.prune)):
         try:
             prune()
         except Exception:  # like delivery: a failed round must not stop the worker
@@ -46,11 +50,13 @@ def run(poll_seconds: float = 1.0, once: bool = False) -> None:
         if not connection.in_atomic_block:  # never drop a connection in the middle of a transaction
             close_old_connections()  # a database restart or a stale connection heals here
         last_pruned = prune_audit(last_pruned)
-        try:
-            delivered = delivery.deliver_due()
-        except Exception:  # the database may be briefly away; keep the worker alive
-            log.exception("outbox delivery round failed")
-            delivered = 0
+        delivered = 0
+        # E-mail, then back-channel logouts to apps: both wait in tables until delivered.
+        for name, deliver in (("outbox", delivery.deliver_due), ("back-channel logout", backchannel.deliver_due)):
+            try:
+                delivered += deliver()
+            except Exception:  # the database may be briefly away; keep the worker alive
+                log.exception("%s delivery round failed", name)
         if once:
             return
         if not delivered:

@@ -37,7 +37,9 @@ def login(request):
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(safe_next(next_url, organisation) or landing_url(request.user))
-    form = LoginForm(request.POST if request.method == "POST" else None, initial={"next": next_url})
+    # login_hint: an app (OIDC authorize) names whom it expects; the person may change it.
+    hint = request.GET.get("login_hint", "")[:254]
+    form = LoginForm(request.POST if request.method == "POST" else None, initial={"next": next_url, "identifier": hint})
     status, notice, captcha_required = 200, None, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

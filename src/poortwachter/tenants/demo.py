@@ -26,4 +26,7 @@ def ensure_demo() -> Organisation:
     for username, email, name, role, password in ACCOUNTS:
         if not User.objects.filter(organisation=organisation, username=username).exists():
             create_user(organisation, email, username=username, name=name, roles=[role], password=password)
+    from poortwachter.oidc.demo_app import register as register_demo_app
+
+    register_demo_app(organisation)  # the demo app at /_demo-app/ signs in through this organisation
     return organisation

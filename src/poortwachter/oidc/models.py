@@ -1,0 +1,151 @@
+"""What the OpenID Connect provider keeps: per organisation its signing keys, its apps
+(clients), authorization codes, grants (one sign-in of one person into one app, with the
+chain of tokens issued from it) and the back-channel logouts still to deliver.
+
+Every secret (client secret, code, access and refresh token) is stored only as its
+SHA-256; every row carries its organisation and every query names it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from poortwachter import clock
+
+
+class SigningKey(models.Model):
+    """A key pair that signs ID tokens and logout tokens. The private half is encrypted at
+    rest (keys.py). A retired key signs nothing but stays in the JWKS until `expires_at`,
+    so tokens signed just before a rotation still verify."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+")
+    kid = models.CharField(max_length=64, unique=True)
+    alg = models.CharField(max_length=8)  # ES256 or RS256
+    private_key = models.TextField()  # AES-GCM sealed PEM, base64
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(default=clock.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "alg", "retired_at"], name="oidc_key_active")]
+
+
+class AppKind(models.TextChoices):
+    PUBLIC = "public", _("public (browser or mobile app, no secret)")
+    CONFIDENTIAL = "confidential", _("confidential (server-side app with a secret)")
+    MACHINE = "machine", _("machine (client credentials, no people)")
+
+
+class App(models.Model):
+    """An OpenID Connect client of one organisation."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=AppKind.choices, default=AppKind.CONFIDENTIAL)
+    secret_hash = models.CharField(max_length=64, blank=True)  # SHA-256 hex; empty: no secret
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    # Compared as exact strings: no normalisation, no prefix or pattern matching.
+    redirect_uris = models.JSONField(default=list, blank=True)
+    post_logout_redirect_uris = models.JSONField(default=list, blank=True)
+    allowed_scopes = models.CharField(max_length=500, default="openid profile email roles offline_access")
+    backchannel_logout_uri = models.CharField(max_length=500, blank=True)
+    # Public keys for private_key_jwt client authentication (a JWK Set), if any.
+    jwks = models.JSONField(null=True, blank=True)
+    id_token_signed_response_alg = models.CharField(max_length=8, default="ES256")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("organisation", "name", name="oidc_app_name_unique_per_organisation")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scopes(self) -> set[str]:
+        return set(self.allowed_scopes.split())
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == AppKind.PUBLIC
+
+
+class Grant(models.Model):
+    """One authorization: a person signed into an app (or a machine app authenticated).
+    Every token issued from it dies with it: revoking the grant revokes the chain.
+
+    Indexes are few on purpose: every code exchange writes a grant, and each index is more
+    pages written per sign-in. Grants are found by person (`user`) and by session (`sid`)."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="grants", db_index=False)
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=500)
+    sid = models.CharField(max_length=64, blank=True, db_index=True)
+    auth_time = models.IntegerField(null=True)
+    amr = models.JSONField(default=list)
+    acr = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # A machine app's standing grant (client credentials); people's grants stay out of it.
+        indexes = [models.Index(fields=["app"], condition=models.Q(user__isnull=True), name="oidc_machine_grant")]
+
+
+class AuthorizationCode(models.Model):
+    """Found only by its hash; short-lived and pruned, so no other index is worth its writes."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+", db_index=False)
+    code_hash = models.CharField(max_length=64, unique=True)
+    redirect_uri = models.CharField(max_length=2000)
+    scope = models.CharField(max_length=500)
+    nonce = models.CharField(max_length=500, blank=True)
+    code_challenge = models.CharField(max_length=128, blank=True)
+    sid = models.CharField(max_length=64, blank=True)
+    auth_time = models.IntegerField(null=True)
+    amr = models.JSONField(default=list)
+    acr = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The grant made when the code was redeemed: a second redemption revokes it.
+    grant = models.ForeignKey(Grant, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+
+
+class Token(models.Model):
+    """An access token and (for people) the refresh token issued with it. A refresh token
+    is used once: the refresh makes a new Token row and marks this one `rotated_at`."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tokens")
+    access_hash = models.CharField(max_length=64, unique=True)
+    access_expires_at = models.DateTimeField()
+    refresh_hash = models.CharField(max_length=64, unique=True, null=True)
+    refresh_expires_at = models.DateTimeField(null=True)
+    scope = models.CharField(max_length=500)
+    issued_at = models.DateTimeField(default=clock.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+
+class LogoutDelivery(models.Model):
+    """A back-channel logout token on its way to an app, delivered with retries like the
+    mail outbox."""
+
+    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    uri = models.CharField(max_length=500)
+    logout_token = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "failed_at", "next_attempt_at"], name="oidc_logout_due")]
