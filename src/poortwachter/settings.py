@@ -257,7 +257,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "poortwachter.system.logs.StandardError", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("POORTWACHTER_LOG_LEVEL", "INFO")},
     # A forged Host header is an attacker's noise, answered with 400: a warning, not an error.
     "filters": {"as_warning": {"()": "poortwachter.system.logs.AsWarning"}},

@@ -2,6 +2,7 @@
 for what an operator must act on."""
 
 import logging
+import sys
 
 
 class AsWarning(logging.Filter):
@@ -9,3 +10,20 @@ class AsWarning(logging.Filter):
         if record.levelno > logging.WARNING:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+class StandardError(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record comes, not to the stream that was
+    there when logging was configured: test runners swap and close it, and a handler bound
+    to a closed stream filled CI logs with "I/O operation on closed file"."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass  # always the current sys.stderr
