@@ -11,7 +11,8 @@ from poortwachter.accounts.roles import landing_url
 from poortwachter.security import attempts, audit
 from poortwachter.security.source import source_address
 from poortwachter.security.audit import Event
-from poortwachter.methods.models import Authenticator, Kind
+from poortwachter.methods import second_step
+from poortwachter.methods.models import Kind
 from poortwachter.signin import flow, reauth as reauth_flow
 from poortwachter.signin.forms import LoginForm, NewPasswordForm
 from poortwachter.signin.next_url import safe_next
@@ -117,5 +118,6 @@ def reauth(request):
             return render(request, "second_step/ended.html", {"error": result.error, "login_url": reverse(
                 "signin:login", kwargs={"organisation_slug": organisation.slug})}, status=403)
         error, status = result.error, 400
-    has_app = Authenticator.objects.filter(user=request.user, kind=Kind.TOTP).exists()
-    return render(request, "signin/reauth.html", {"error": error, "next": next_url, "has_app": has_app}, status=status)
+    kinds = second_step.kinds_set_up(request.user)
+    context = {"error": error, "next": next_url, "has_app": Kind.TOTP in kinds, "has_passkey": Kind.PASSKEY in kinds}
+    return render(request, "signin/reauth.html", context, status=status)
