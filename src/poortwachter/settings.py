@@ -168,7 +168,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csrf",
+                "poortwachter.system.csrf.csrf",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "poortwachter.system.context.page",

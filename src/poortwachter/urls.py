@@ -8,8 +8,10 @@ handler404 = "poortwachter.system.errors.not_found"
 handler500 = "poortwachter.system.errors.server_error"
 
 # Everything an organisation owns lives under /<slug>/; the middleware resolves it.
+# Patterns are tried in order: the busiest (signed-in pages, the token endpoint) come first.
 organisation_patterns = [
     path("", include("poortwachter.portal.urls")),
+    path("", include("poortwachter.oidc.urls")),  # .well-known/openid-configuration, oidc/...
     path("", include("poortwachter.signin.urls")),
     path("", include("poortwachter.signin.second_step.urls")),
     path("", include("poortwachter.signin.activation.urls")),
@@ -20,7 +22,6 @@ organisation_patterns = [
     path("", include("poortwachter.security.urls")),
     path("console/", include("poortwachter.console.urls")),
     path("console/apps/", include("poortwachter.oidc.console_urls")),
-    path("", include("poortwachter.oidc.urls")),  # .well-known/openid-configuration, oidc/...
 ]
 
 urlpatterns = [

@@ -7,6 +7,7 @@ least 4.5:1, WCAG AA), and each is a class in our own stylesheet
 (static/console-branding.css), so the Content Security Policy needs no inline styles."""
 
 import base64
+import hashlib
 import time
 
 from django.core.exceptions import ValidationError
@@ -51,6 +52,8 @@ class Look:
         self.logo_src = f"data:{branding.logo_type};base64,{base64.b64encode(logo).decode()}" if logo else ""
         # Our stylesheet for accents and the logo: only pages that need it load it.
         self.stylesheet = self.custom_accent or bool(self.logo_src)
+        # What a memoised page frame ({% memo %}) must change with: all of the above.
+        self.key = hashlib.sha256(f"{self.display_name}\0{self.accent}\0{self.logo_src}".encode()).hexdigest()[:32]
 
 
 def for_organisation(organisation) -> Look:
