@@ -56,10 +56,12 @@ def progress(message: str) -> None:
 # --- measuring ------------------------------------------------------------------------------
 
 def signed_in_headers(svc) -> dict:
-    session = signin_load.sign_in(svc, signin_load.fetch_csrf(svc), people.DEMO_EMPLOYEE)
-    if session is None:
+    """The cookies of a browser that signed in: the session and the CSRF cookie (without
+    the latter every page would mint and set a new CSRF secret, which no browser causes)."""
+    cookies = signin_load.signed_in_cookies(svc, signin_load.fetch_csrf(svc), people.DEMO_EMPLOYEE)
+    if cookies is None:
         raise RuntimeError("the demo employee could not sign in")
-    headers = {"Cookie": f"{signin_load.SESSION_COOKIE}={session}"}
+    headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
     check_signed_in(svc, headers)
     return headers
 

@@ -60,14 +60,28 @@ def fetch_csrf(service) -> Credentials:
 
 def sign_in_answer(service, credentials: Credentials, person: Person) -> tuple[int, str | None]:
     """The status, and the session cookie's value when the sign-in succeeded."""
+    status, jar = _post_sign_in(service, credentials, person)
+    return status, jar[SESSION_COOKIE].value if status == 302 and SESSION_COOKIE in jar else None
+
+
+def signed_in_cookies(service, credentials: Credentials, person: Person) -> dict | None:
+    """The cookies a browser holds after signing in: the session and the CSRF cookie (the
+    sign-in rotates it), or None when the sign-in failed."""
+    status, jar = _post_sign_in(service, credentials, person)
+    if status != 302 or SESSION_COOKIE not in jar:
+        return None
+    return {SESSION_COOKIE: jar[SESSION_COOKIE].value,
+            CSRF_COOKIE: jar[CSRF_COOKIE].value if CSRF_COOKIE in jar else credentials.cookie}
+
+
+def _post_sign_in(service, credentials: Credentials, person: Person):
     body = urlencode({"identifier": person.identifier, "password": person.password,
                       "csrfmiddlewaretoken": credentials.token}).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "Cookie": f"{CSRF_COOKIE}={credentials.cookie}"}
     status, response_headers, _ = request(service, "POST", f"/{ORGANISATION}/login", body, headers,
                                           person.source)
-    jar = _cookies(response_headers)
-    return status, jar[SESSION_COOKIE].value if status == 302 and SESSION_COOKIE in jar else None
+    return status, _cookies(response_headers)
 
 
 def sign_in(service, credentials: Credentials, person: Person) -> str | None:

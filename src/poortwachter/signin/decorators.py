@@ -20,6 +20,9 @@ def signed_in_required(view):
         if not request.user.is_authenticated:
             extra = {"ended": request.session_ended} if request.session_ended else {}
             return redirect(login_url(request.organisation, request.get_full_path(), **extra))
+        # The lazy wrapper has done its work: the page (and its template's many lookups)
+        # gets the user itself instead of a proxy that costs a detour on every attribute.
+        request.user = getattr(request.user, "_wrapped", request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
