@@ -251,3 +251,43 @@ def test_the_relying_party_comes_from_the_public_url_not_the_host_header(client,
                        {"credential": device.get(options, origin="http://localhost", rp_id="localhost")},
                        HTTP_HOST="localhost")
     assert answer.status_code == 400 and not signed_in(client)
+
+
+# --- the passwordless challenge lives in a signed cookie, not in a session row ---------------
+
+def test_asking_for_a_passwordless_challenge_writes_no_session(client, org, user):
+    registered(user)
+    before = Session.objects.count()
+    for _ in range(20):
+        answer = post_json(client, f"/{org.slug}/login/passkey/options")
+        assert answer.status_code == 200 and "poortwachter-passkey" in answer.cookies
+    assert Session.objects.count() == before
+    assert "poortwachter" not in client.cookies  # no session cookie handed out either
+
+
+def test_a_challenge_cookie_works_once_even_when_sent_again(client, org, user):
+    device = registered(user)
+    options = post_json(client, f"/{org.slug}/login/passkey/options").json()["publicKey"]
+    cookie = client.cookies["poortwachter-passkey"].value
+    answer = device.get(options)
+    assert post_json(client, f"/{org.slug}/login/passkey/verify", {"credential": answer}).status_code == 200
+    assert signed_in(client)
+    replay = Client()
+    replay.cookies["poortwachter-passkey"] = cookie
+    replayed = post_json(replay, f"/{org.slug}/login/passkey/verify", {"credential": device.get(options)})
+    assert replayed.status_code == 400 and not signed_in(replay)
+
+
+def test_a_challenge_cookie_of_another_organisation_or_a_forged_one_is_refused(client, org, user):
+    device = registered(user)
+    other = factories.organisation()
+    other.policy.allow_passkey_signin = True
+    other.policy.save()
+    options = post_json(client, f"/{other.slug}/login/passkey/options").json()["publicKey"]
+    answer = post_json(client, f"/{org.slug}/login/passkey/verify", {"credential": device.get(options)})
+    assert answer.status_code == 400 and not signed_in(client)
+    options = post_json(client, f"/{org.slug}/login/passkey/options").json()["publicKey"]
+    value = client.cookies["poortwachter-passkey"].value
+    client.cookies["poortwachter-passkey"] = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    answer = post_json(client, f"/{org.slug}/login/passkey/verify", {"credential": device.get(options)})
+    assert answer.status_code == 400 and not signed_in(client)

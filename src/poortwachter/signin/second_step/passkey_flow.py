@@ -53,10 +53,12 @@ def _failed(request, attempt) -> bool:
 
 # --- passwordless ---------------------------------------------------------------------------
 
-def sign_in(request, credential: dict, next_url: str = "") -> flow.Outcome:
+def sign_in(request, credential: dict, next_url: str, held: dict) -> flow.Outcome:
+    """Passwordless: `held` is where the options put the challenge (the content of a cookie
+    of its own, see passkey_views)."""
     organisation = request.organisation
     try:
-        found = passkey.authenticate(request.session, Purpose.SIGNIN, organisation, credential)
+        found = passkey.authenticate(held, Purpose.SIGNIN, organisation, credential)
     except passkey.Refused as refused:
         label = "" if refused.user is not None else "passkey:" + _label(credential)
         audit.record(Event.SIGNIN_FAILED, request=request, subject=refused.user, reason="passkey_" + refused.reason)

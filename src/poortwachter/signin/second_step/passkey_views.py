@@ -13,6 +13,7 @@ Who may call what:
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,11 +72,44 @@ def passkey_endpoint(view):
 
 # --- passwordless sign-in -------------------------------------------------------------------
 
+# The passwordless challenge waits in a signed cookie of its own, not in the session: anyone
+# may ask for one, and a session row per anonymous request would let a script fill the
+# database. Signed per organisation, five minutes; single use is the shared cache's
+# (methods.passkey._take_challenge), as for every other challenge.
+CHALLENGE_COOKIE = ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + "poortwachter-passkey"
+
+
+def _challenge_salt(request) -> str:
+    return f"poortwachter.passkey-signin.{request.organisation.id}"
+
+
+def _held_challenge(request) -> dict:
+    raw = request.get_signed_cookie(CHALLENGE_COOKIE, default=None, salt=_challenge_salt(request),
+                                    max_age=passkey.CHALLENGE_SECONDS)
+    try:
+        held = json.loads(raw) if raw else {}
+    except ValueError:
+        held = {}
+    return held if isinstance(held, dict) else {}
+
+
+def _keep_challenge(request, response, held: dict):
+    if held:
+        response.set_signed_cookie(CHALLENGE_COOKIE, json.dumps(held), salt=_challenge_salt(request),
+                                   max_age=passkey.CHALLENGE_SECONDS, secure=settings.SESSION_COOKIE_SECURE,
+                                   httponly=True, samesite="Strict", path="/")
+    else:
+        response.delete_cookie(CHALLENGE_COOKIE, path="/", samesite="Strict")
+    return response
+
+
 @passkey_endpoint
 def signin_options(request):
     if not passkey_flow.signin_allowed(request.organisation):
         return _error(_("Signing in with a passkey is not available here."), status=403)
-    return JsonResponse({"publicKey": passkey.authentication_options(request.session, Purpose.SIGNIN)})
+    held: dict = {}
+    options = passkey.authentication_options(held, Purpose.SIGNIN)
+    return _keep_challenge(request, JsonResponse({"publicKey": options}), held)
 
 
 @passkey_endpoint
@@ -86,10 +120,11 @@ def signin_verify(request):
     credential = _credential(data) if data is not None else None
     if credential is None:
         return _bad_request()
-    outcome = passkey_flow.sign_in(request, credential, str(data.get("next", ""))[:2000])
+    held = _held_challenge(request)
+    outcome = passkey_flow.sign_in(request, credential, str(data.get("next", ""))[:2000], held)
     if outcome.go_to:
-        return JsonResponse({"go_to": outcome.go_to})
-    return _error(outcome.error, status=403 if outcome.refused else 400)
+        return _keep_challenge(request, JsonResponse({"go_to": outcome.go_to}), held)
+    return _keep_challenge(request, _error(outcome.error, status=403 if outcome.refused else 400), held)
 
 
 # --- the second step ------------------------------------------------------------------------
