@@ -102,3 +102,15 @@ def test_a_flood_without_captcha_writes_one_audit_row_and_counts_nothing(client,
     assert AuditEvent.objects.filter(type="captcha.demanded").count() == 1
     assert AuditEvent.objects.filter(type="signin.failed").count() == 3
     assert counters.get(attempts.account_key(org, bob, "bob")) == 3
+
+
+def test_a_flood_that_goes_on_is_audited_again_each_hour(client, org, bob, clock):
+    from datetime import timedelta
+
+    for _ in range(3):
+        login(client, org, "bob", WRONG)
+    for _ in range(3):
+        for _ in range(5):
+            login(client, org, "bob", WRONG)
+        clock.advance(timedelta(minutes=61))
+    assert AuditEvent.objects.filter(type="captcha.demanded").count() == 3

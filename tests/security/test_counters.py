@@ -11,8 +11,8 @@ from django.db import OperationalError, connection
 from poortwachter.security import counters
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_increments_are_all_counted():
+def increment_from_twenty_threads(name: str) -> list[int]:
+    """20 threads adding 10 each at the same moment; every value they were given."""
     seen, barrier = [], threading.Barrier(20)
 
     def hammer():
@@ -21,7 +21,7 @@ def test_parallel_increments_are_all_counted():
             for _ in range(10):
                 while True:  # SQLite's shared in-memory test database says "locked" at once
                     try:
-                        seen.append(counters.incr("parallel", 60))
+                        seen.append(counters.incr(name, 60))
                         break
                     except OperationalError:
                         time.sleep(0.002)
@@ -33,8 +33,36 @@ def test_parallel_increments_are_all_counted():
         t.start()
     for t in threads:
         t.join()
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_increments_are_all_counted():
+    seen = increment_from_twenty_threads("parallel")
     assert sorted(seen) == list(range(1, 201))  # every increment saw its own, unique value
     assert counters.get("parallel") == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_increments_of_an_expired_counter_restart_it_once(clock):
+    """The first increment after the window starts again at 1, in the same atomic step as
+    everyone else's: the old count is not kept and no parallel guess is lost."""
+    for _ in range(7):
+        counters.incr("restart", 60)
+    clock.advance(timedelta(seconds=61))
+    seen = increment_from_twenty_threads("restart")
+    assert sorted(seen) == list(range(1, 201))
+    assert counters.get("restart") == 200
+
+
+@pytest.mark.django_db
+def test_several_counters_are_read_at_once_and_expired_ones_read_zero(clock):
+    counters.incr("kort", 60)
+    counters.incr("lang", 3600)
+    counters.incr("lang", 3600)
+    clock.advance(timedelta(seconds=61))
+    assert counters.get_many(["kort", "lang", "nooit-gezien"]) == [0, 2, 0]
+    assert counters.get_many(["lang", "lang"]) == [2, 2]
 
 
 @pytest.mark.django_db

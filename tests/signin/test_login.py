@@ -1,5 +1,7 @@
 """Signing in at /<slug>/login with e-mail or username and password."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
@@ -100,6 +102,24 @@ def test_session_row_knows_its_owner(client, org):
     assert len(row.session_data) <= 1024  # small server-side sessions
 
 
+def test_signing_in_as_someone_else_starts_a_fresh_session(client, org):
+    factories.user(org, username="eerste")
+    second = factories.user(org, username="tweede")
+    login(client, org, "eerste")
+    before = client.session.session_key
+    login(client, org, "tweede")
+    assert client.session.session_key != before and client.session["_auth_user_id"] == str(second.pk)
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_sign_in_records_when_it_happened(client, org, clock):
+    user = factories.user(org, username="tijd")
+    clock.advance(timedelta(days=3))  # the one clock, as everywhere else
+    login(client, org, "tijd")
+    user.refresh_from_db()
+    assert abs(user.last_login - clock.now()) < timedelta(minutes=1)
+
+
 def test_successful_sign_in_is_audited(client, org):
     user = factories.user(org, username="gelukt")
     login(client, org, "gelukt", REMOTE_ADDR="192.0.2.7")
@@ -113,6 +133,11 @@ def test_role_decides_the_landing_page(client, org):
     assert login(client, org, "mw")["Location"] == f"/{org.slug}/dashboard"
     client.post(f"/{org.slug}/logout")
     assert login(client, org, "bh")["Location"] == f"/{org.slug}/"
+
+
+def test_the_first_role_with_a_landing_page_decides(client, org):
+    factories.user(org, username="beide", roles=["beheerder", "medewerker"])  # beheerder has none
+    assert login(client, org, "beide")["Location"] == f"/{org.slug}/dashboard"
 
 
 def test_landing_pages_show_the_signed_in_person(client, org):

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from poortwachter.accounts.models import Role
+from poortwachter.accounts.models import Role, User
+from poortwachter.system import sql
 
 # beheerder: "Instellingen en onderhoud" (console); medewerker: lands on the dashboard,
 # like injixo's agents. Other roles land on the start page.
@@ -20,8 +21,10 @@ def seed_default_roles(organisation) -> None:
 def landing_url(user) -> str:
     """The first landing URL among the user's roles; the portal's start page otherwise."""
     organisation = user.organisation
-    for role in user.roles.all():
-        target = role.landing_url.strip()
+    for (target,) in sql.rows(  # plain SQL: every sign-in asks (system.sql)
+            f"SELECT r.landing_url FROM {sql.table(Role)} r JOIN {sql.table(User.roles.through)} ur "
+            f"ON ur.role_id = r.id WHERE ur.user_id = %s ORDER BY r.position, r.name", [user.pk]):
+        target = target.strip()
         if not target:
             continue
         if target.startswith(("https://", "http://")):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from poortwachter import clock
 from poortwachter.accounts import identity, password_rules
 from poortwachter.accounts.models import Role, User, UserStatus
+from poortwachter.system import sql
 
 USERNAME_MAX = 150
 
@@ -92,8 +93,10 @@ def find_by_identifier(organisation, identifier: str) -> User | None:
     k = identity.key(identifier)
     if not k:
         return None
+    # Plain SQL: every sign-in starts here (system.sql).
     field = "email_key" if "@" in k else "username_key"
-    user = User.objects.filter(organisation=organisation, **{field: k}).first()
+    user = sql.instance(User, f"SELECT {sql.column_list(User)} FROM {sql.table(User)} "
+                              f"WHERE organisation_id = %s AND {field} = %s", [organisation.pk, k])
     if user is not None:
         user.organisation = organisation  # the caller's object, policy already loaded
     return user

@@ -12,9 +12,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from poortwachter import clock
+from poortwachter.accounts.models import Role, User
 from poortwachter.methods.models import Authenticator, Kind, RecoveryCode
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
+from poortwachter.system import sql
 from poortwachter.tenants.policy import TwoFactor
 
 # AMR values (RFC 8176) that are a second factor of their own; "email" proves only the mailbox.
@@ -38,14 +40,22 @@ def is_required(user) -> bool:
     administrator demands it of this user."""
     rule = user.organisation.policy.two_factor
     return (user.second_step_required or rule == TwoFactor.EVERYONE
-            or (rule == TwoFactor.ROLES and user.roles.filter(requires_second_step=True).exists()))
+            or (rule == TwoFactor.ROLES and _has_role_requiring_it(user)))
+
+
+def _has_role_requiring_it(user) -> bool:
+    return sql.value(f"SELECT 1 FROM {sql.table(Role)} r JOIN {sql.table(User.roles.through)} ur "
+                     f"ON ur.role_id = r.id WHERE ur.user_id = %s AND r.requires_second_step LIMIT 1",
+                     [user.pk]) is not None
 
 
 def kinds_set_up(user) -> set[str]:
-    """Read once per user object: the steps ask several times during one sign-in."""
+    """Read once per user object: the steps ask several times during one sign-in (in plain
+    SQL: every sign-in asks, system.sql)."""
     held = getattr(user, "_kinds_set_up", None)
     if held is None:
-        held = user._kinds_set_up = set(Authenticator.objects.filter(user=user).values_list("kind", flat=True))
+        held = user._kinds_set_up = {kind for (kind,) in sql.rows(
+            f"SELECT kind FROM {sql.table(Authenticator)} WHERE user_id = %s", [user.pk])}
     return held
 
 

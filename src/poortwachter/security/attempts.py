@@ -65,7 +65,7 @@ class Before:
 
 
 def before(organisation, user, typed: str, source: str) -> Before:
-    return Before(counters.get(account_key(organisation, user, typed)), counters.get(source_key(source)))
+    return Before(*counters.get_many([account_key(organisation, user, typed), source_key(source)]))
 
 
 def begin(organisation, user, typed: str, source: str, seen: Before) -> Attempt:
@@ -95,8 +95,10 @@ def reset_account(user) -> None:
 
 def first_demand_this_hour(organisation, user, typed: str) -> bool:
     """True once an hour per account: the audit log records that a CAPTCHA was demanded,
-    not every request of a flood."""
-    return cache.add("captcha-demanded:" + account_key(organisation, user, typed), 1, 3600)
+    not every request of a flood. The rest of a flood costs one read and writes nothing;
+    the atomic increment picks one winner among parallel first demands."""
+    name = "captcha-demanded:" + account_key(organisation, user, typed)
+    return counters.get(name) == 0 and counters.incr(name, 3600) == 1
 
 
 def source_needs_captcha(organisation, source: str) -> bool:

@@ -1,6 +1,8 @@
 """Atomic counters shared by every process and machine: Redis when configured, otherwise a
-table in the database (the embedded default). An increment is one atomic operation, so 200
-parallel wrong guesses are counted 200 times — never fewer.
+table in the database (the embedded default). An increment is one atomic operation (a Lua
+script; an upsert in plain SQL), so 200 parallel wrong guesses are counted 200 times — never
+fewer. These are read and written on every sign-in: the database path is plain SQL
+(system.sql).
 
 Every process and thread reads the same key for the same name (`namespace` lets the test
 suite give each test counters of its own)."""
@@ -9,9 +11,10 @@ from datetime import timedelta
 from functools import cache as memoise
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models
 
 from poortwachter import clock
+from poortwachter.system import sql
 
 
 class Counter(models.Model):
@@ -60,32 +63,34 @@ def incr(name: str, ttl_seconds: int) -> int:
 
 
 def _db_incr(key: str, ttl_seconds: int) -> int:
+    # One upsert: creating, restarting an expired count and adding happen in one atomic
+    # statement, so parallel processes never lose an increment (and need no retry).
     now = clock.now()
-    until = now + timedelta(seconds=ttl_seconds)
-    for _ in range(3):
-        with transaction.atomic():
-            live = Counter.objects.filter(key=key, expires_at__gt=now)
-            if live.update(value=models.F("value") + 1, expires_at=until):
-                # The row is write-locked until commit: this read is our own increment.
-                return Counter.objects.get(key=key).value
-            Counter.objects.filter(key=key, expires_at__lte=now).delete()
-            try:
-                with transaction.atomic():
-                    Counter.objects.create(key=key, value=1, expires_at=until)
-                return 1
-            except IntegrityError:  # another process created it first: increment that one
-                continue
-    raise RuntimeError(f"counter {key} could not be incremented")
+    t = sql.table(Counter)
+    return sql.value(
+        f"INSERT INTO {t} (key, value, expires_at) VALUES (%s, 1, %s) ON CONFLICT (key) DO UPDATE "
+        f"SET value = CASE WHEN {t}.expires_at > %s THEN {t}.value + 1 ELSE 1 END, "
+        f"expires_at = excluded.expires_at RETURNING value",
+        [key, sql.at(now + timedelta(seconds=ttl_seconds)), sql.at(now)])
 
 
 def get(name: str) -> int:
+    return get_many([name])[0]
+
+
+def get_many(names: list[str]) -> list[int]:
+    """The values of several counters, read in one round trip."""
+    keys = [_key(name) for name in names]
     if settings.REDIS_URL:
-        values = _redis().hmget(_key(name), "n", "until")
-        if values[0] is None or int(values[1] or 0) <= clock.timestamp():
-            return 0
-        return int(values[0])
-    row = Counter.objects.filter(key=_key(name), expires_at__gt=clock.now()).first()
-    return row.value if row else 0
+        pipeline = _redis().pipeline(transaction=False)
+        for key in keys:
+            pipeline.hmget(key, "n", "until")
+        now = clock.timestamp()
+        return [0 if n is None or int(until or 0) <= now else int(n) for n, until in pipeline.execute()]
+    found = dict(sql.rows(
+        f"SELECT key, value FROM {sql.table(Counter)} WHERE key IN ({', '.join(['%s'] * len(keys))}) "
+        f"AND expires_at > %s", [*keys, sql.at(clock.now())]))
+    return [found.get(key, 0) for key in keys]
 
 
 def decr(name: str) -> None:
@@ -95,15 +100,15 @@ def decr(name: str) -> None:
         if _redis().hincrby(key, "n", -1) < 0:
             _redis().hset(key, "n", 0)
         return
-    Counter.objects.filter(key=_key(name), value__gt=0).update(value=models.F("value") - 1)
+    sql.changed(f"UPDATE {sql.table(Counter)} SET value = value - 1 WHERE key = %s AND value > 0", [_key(name)])
 
 
 def reset(name: str) -> None:
-    """Back to zero. The database row stays (the next increment is then one UPDATE)."""
+    """Back to zero. The database row stays (the next increment is then an update)."""
     if settings.REDIS_URL:
         _redis().delete(_key(name))
         return
-    Counter.objects.filter(key=_key(name), value__gt=0).update(value=0)
+    sql.changed(f"UPDATE {sql.table(Counter)} SET value = 0 WHERE key = %s AND value > 0", [_key(name)])
 
 
 def prune() -> int:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from django.contrib import auth
 from django.db import transaction
+from django.middleware.csrf import rotate_token
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from poortwachter import clock
 from poortwachter.accounts import roles, services, signals
-from poortwachter.accounts.models import UserStatus
+from poortwachter.accounts.models import User, UserStatus
 from poortwachter.accounts.passwords import HashingBusy
 from poortwachter.methods import password as password_method
 from poortwachter.security import attempts, audit, captcha
@@ -25,6 +27,7 @@ from poortwachter.security.source import source_address
 from poortwachter.signin import assurance, steps
 from poortwachter.signin.next_url import safe_next
 from poortwachter.signin.record import PendingSignin
+from poortwachter.system import sql
 from poortwachter.tenants import status as organisation_status
 
 BACKEND = "poortwachter.accounts.backend.OrganisationUserBackend"
@@ -164,7 +167,7 @@ def continue_pending(request, pending: PendingSignin, user) -> Outcome:
 def grant_session(request, user, pending: PendingSignin) -> str:
     """Rotate the session key, record who is signed in and how, audit; return where to go."""
     PendingSignin.discard(request.session)
-    auth.login(request, user, backend=BACKEND)  # new session key, new CSRF token
+    _log_in(request, user)
     now = clock.timestamp()
     request.session.update({
         "org": user.organisation_id, "signed_in_at": now, "seen_at": now, "amr": pending.amr,
@@ -172,6 +175,25 @@ def grant_session(request, user, pending: PendingSignin) -> str:
     })
     audit.record(Event.SIGNIN_SUCCEEDED, request=request, actor=user, subject=user, reason="+".join(pending.amr))
     return pending.next_url or roles.landing_url(user)
+
+
+def _log_in(request, user) -> None:
+    """django.contrib.auth.login (new session key, new CSRF token), with `last_login` set by
+    one plain UPDATE instead of its `user_logged_in` receiver's ORM save (system.sql): that
+    receiver is the signal's only one, here and in Django."""
+    session, session_hash = request.session, user.get_session_auth_hash()
+    if auth.SESSION_KEY not in session:
+        session.cycle_key()
+    elif session[auth.SESSION_KEY] != str(user.pk) or not constant_time_compare(
+            session.get(auth.HASH_SESSION_KEY, ""), session_hash):
+        session.flush()  # someone else's session: start an empty one
+    session[auth.SESSION_KEY], session[auth.BACKEND_SESSION_KEY] = str(user.pk), BACKEND
+    session[auth.HASH_SESSION_KEY] = session_hash
+    if hasattr(request, "user"):
+        request.user = user
+    rotate_token(request)
+    user.last_login = clock.now()
+    sql.changed(f"UPDATE {sql.table(User)} SET last_login = %s WHERE id = %s", [sql.at(user.last_login), user.pk])
 
 
 def sign_out(request) -> None:

@@ -1,5 +1,6 @@
 """The page of a step opens only for a pending sign-in whose current step it is. Any other
-visitor goes where they belong: the login page, or the step that comes first."""
+visitor goes where they belong: the login page, or the step that comes first. Every step
+page reads its user here, in plain SQL (system.sql)."""
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.urls import reverse
 from poortwachter.accounts.models import User
 from poortwachter.signin import steps
 from poortwachter.signin.record import PendingSignin
+from poortwachter.system import sql
 
 
 def at_step(request, step_name: str):
@@ -15,7 +17,8 @@ def at_step(request, step_name: str):
 
     organisation = request.organisation
     pending = PendingSignin.load(request.session, organisation)
-    user = User.objects.filter(pk=pending.user_id, organisation=organisation).first() if pending else None
+    user = sql.instance(User, f"SELECT {sql.column_list(User)} FROM {sql.table(User)} WHERE id = %s "
+                              f"AND organisation_id = %s", [pending.user_id, organisation.pk]) if pending else None
     if user is None:
         return None, None, redirect(reverse("signin:login", kwargs={"organisation_slug": organisation.slug}))
     user.organisation = organisation

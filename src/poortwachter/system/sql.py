@@ -6,6 +6,7 @@ little else (see bench/). Everything else uses the ORM.
 The SQL here is what SQLite and PostgreSQL both speak (RETURNING and ON CONFLICT included).
 Table and column names come from the models (`table`, `column_list`), never typed twice;
 values always travel as parameters; datetimes go through the backend's own adapter (`at`).
+A new row is written from a model instance (`insert`), so each field prepares its own value.
 
     from poortwachter.system import sql
     row = sql.one(f"SELECT id, value FROM {sql.table(Counter)} WHERE key = %s", [key])
@@ -81,6 +82,31 @@ def changed(statement: str, params=()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
+
+
+def insert(instance) -> None:
+    """Write `instance` as a new row, as `save(force_insert=True)` would, and give it its
+    primary key. A duplicate key raises IntegrityError as the ORM's would. No pre_save or
+    post_save signal is sent: only for models nothing listens to (audit events, sessions)."""
+    statement, fields, auto = _insert(type(instance))
+    instance._prepare_related_fields_for_save(operation_name="save")  # refuses unsaved relations, as save() does
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        if auto is not None:
+            setattr(instance, auto.attname, cursor.fetchone()[0])
+    instance._state.adding, instance._state.db = False, connection.alias
+
+
+@cache
+def _insert(model) -> tuple[str, list, object]:
+    quote, auto = connection.ops.quote_name, model._meta.auto_field
+    fields = [f for f in model._meta.concrete_fields if f is not auto]
+    statement = (f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) "
+                 f"VALUES ({', '.join(['%s'] * len(fields))})")
+    if auto is not None:
+        statement += f" RETURNING {quote(auto.column)}"
+    return statement, fields, auto
 
 
 def instance(model, statement: str, params=(), *, offset: int = 0):
