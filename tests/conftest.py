@@ -11,10 +11,14 @@ from django.core.cache import cache
 from poortwachter import clock as clock_module
 from poortwachter.security import counters
 import itertools
+import secrets
 
 from tests import factories
 
 _test_number = itertools.count(1)
+# Redis outlives a run: without a run id of its own, the next run's test 1 would find the
+# counters (failed sign-ins, locks) that this run's test 1 left there.
+_run = secrets.token_hex(4)
 
 
 def pytest_sessionstart(session):
@@ -42,7 +46,7 @@ def _fresh_clock_and_cache():
     """Every test sees an empty shared cache (counters!) without needing database access
     to clear it: its keys get a prefix of their own."""
     clock_module.reset()
-    cache.key_prefix = counters.namespace = f"t{next(_test_number)}"
+    cache.key_prefix = counters.namespace = f"t{_run}-{next(_test_number)}"
     yield
     cache.key_prefix = counters.namespace = ""
     clock_module.reset()
