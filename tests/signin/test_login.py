@@ -185,3 +185,18 @@ def test_an_apps_login_hint_fills_in_the_name(client, org):
     assert 'value="jan@example.nl"' in page
     page = client.get(f"/{org.slug}/login", {"login_hint": '"><script>'}).content.decode()
     assert "<script>" not in page.split("<form", 1)[1]
+
+
+def test_a_session_written_in_djangos_signed_format_still_reads(client, org):
+    from django.contrib.sessions.backends.base import SessionBase
+    from poortwachter.signin.sessions import SessionStore
+
+    factories.user(org, username="oldformat")
+    login(client, org, "oldformat")
+    row = Session.objects.get()
+    data = SessionStore().decode(row.session_data)
+    assert row.session_data.startswith("{") and data["org"] == org.id
+    Session.objects.filter(pk=row.pk).update(session_data=SessionBase.encode(SessionStore(), data))
+    assert client.get(f"/{org.slug}/dashboard").status_code == 200  # still signed in
+    Session.objects.filter(pk=row.pk).update(session_data='{"org": ')  # damaged: nobody
+    assert client.get(f"/{org.slug}/dashboard").status_code == 302
