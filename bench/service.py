@@ -16,6 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc/<pid>/stat's CPU times
 
 
 @dataclass
@@ -38,6 +39,31 @@ class Service:
         except OSError:
             return 0
         return sum(1 for pid in pids if b"gunicorn" in _cmdline(pid))
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used so far: the gunicorn master, its live
+        gunicorn workers, and the workers it has already reaped (the master's cutime and
+        cstime). Other children of the master, such as the mail worker, are not counted. The
+        difference between two readings is what the server spent in between."""
+        master = _cpu_ticks(str(self.pid), reaped=True)
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        except OSError:
+            children = []
+        workers = sum(_cpu_ticks(pid) for pid in children if b"gunicorn" in _cmdline(pid))
+        return (master + workers) / TICKS
+
+
+def _cpu_ticks(pid: str, reaped: bool = False) -> int:
+    """utime + stime of a process (and cutime + cstime: its reaped children), in clock ticks;
+    0 when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return utime + stime + (cutime + cstime if reaped else 0)
 
 
 def _cmdline(pid: str) -> bytes:

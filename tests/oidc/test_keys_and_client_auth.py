@@ -50,6 +50,16 @@ def test_rotation_keeps_the_old_key_published_for_the_overlap(client, org, user,
     assert old_kid not in {k["kid"] for k in jwks(client, org)["keys"]}
 
 
+def test_a_rotation_made_by_another_process_is_signed_with_once_the_cache_expires(org, monkeypatch):
+    old_kid = keys.signing_key(org).kid
+    with monkeypatch.context() as elsewhere:  # another process rotates: this one is not told
+        elsewhere.setattr(keys, "forget", lambda organisation=None: None)
+        keys.rotate(org)
+    assert keys.signing_key(org).kid == old_kid  # still remembered, and still in the JWKS overlap
+    monkeypatch.setattr(keys, "CACHE_SECONDS", 0)
+    assert keys.signing_key(org).kid == SigningKey.objects.get(organisation=org, retired_at__isnull=True).kid != old_kid
+
+
 def test_an_app_that_asks_for_rs256_gets_rs256_id_tokens(client, org, user):
     app = helpers.make_app(org, id_token_alg="RS256")
     token = tokens_for(client, org, user, app)["id_token"]

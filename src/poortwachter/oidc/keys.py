@@ -3,8 +3,9 @@
 The private key is sealed with AES-GCM under a key derived (HKDF) from SECRET_KEY, bound to
 its organisation and kid, so a database dump alone signs nothing. `rotate` retires the
 signing key but keeps its public half in the JWKS for an overlap period. Each process
-keeps an organisation's loaded keys for a short while: parsing and decrypting per token
-would cost more than the signature."""
+keeps an organisation's decrypted signing keys (`signing_key`) and its public keys: parsing
+and decrypting per token would cost more than the signature. Tokens are signed with
+`cryptography` directly (id_tokens.py); joserfc makes the keys and reads tokens back."""
 
 import base64
 import os
@@ -13,7 +14,9 @@ import threading
 import time
 from datetime import timedelta
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -30,7 +33,7 @@ CACHE_SECONDS = 30.0
 _lock = threading.Lock()
 # Keyed by the organisation's id and creation time: a test database that hands out an id
 # again must not meet the keys of the organisation that had it before.
-_loaded: dict[tuple, tuple[float, object]] = {}  # (org, alg) -> (loaded at, key)
+_loaded: dict[tuple, tuple[float, "Signer"]] = {}  # (org, alg) -> (checked at, signer)
 _public: dict[tuple, tuple[float, list[dict]]] = {}
 
 
@@ -76,8 +79,31 @@ def _current(organisation, alg: str) -> SigningKey | None:
             .order_by("-created_at", "-id").first())
 
 
-def signing_key(organisation, alg: str = "ES256"):
-    """The joserfc key that signs for `organisation` now (made on first use)."""
+class Signer:
+    """The private half of one signing key, ready to sign: the decrypted key object of
+    `cryptography`, kept only in this process's memory (never logged, never pickled)."""
+
+    __slots__ = ("kid", "alg", "_key")
+
+    def __init__(self, kid: str, alg: str, private_key):
+        self.kid, self.alg, self._key = kid, alg, private_key
+
+    def sign(self, message: bytes) -> bytes:
+        """The JWS signature of `message` (RFC 7518 3.3 and 3.4: ES256 as r || s)."""
+        if self.alg == "RS256":
+            return self._key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+        r, s = decode_dss_signature(self._key.sign(message, ec.ECDSA(hashes.SHA256())))
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    def __repr__(self) -> str:
+        return f"Signer({self.kid!r}, {self.alg!r})"
+
+
+def signing_key(organisation, alg: str = "ES256") -> Signer:
+    """What signs for `organisation` now (the key is made on first use). Decrypting and
+    parsing a key costs more than a signature, so each process keeps the decrypted key; every
+    CACHE_SECONDS it asks the database which key is current and decrypts again only when
+    that changed (a rotation elsewhere). A rotation in this process is seen at once."""
     if alg not in ALGORITHMS:
         alg = "ES256"
     now = time.monotonic()
@@ -89,12 +115,14 @@ def signing_key(organisation, alg: str = "ES256"):
     if row is None:
         with transaction.atomic():
             row = _current(organisation, alg) or create(organisation, alg)
-    pem = _unseal(row.private_key, _bound(organisation.id, row.kid))
-    params = {"kid": row.kid, "use": "sig", "alg": alg}
-    key = (RSAKey if alg == "RS256" else ECKey).import_key(pem, parameters=params)
+    if hit and hit[1].kid == row.kid:
+        signer = hit[1]
+    else:
+        pem = _unseal(row.private_key, _bound(organisation.id, row.kid))
+        signer = Signer(row.kid, alg, serialization.load_pem_private_key(pem, password=None))
     with _lock:
-        _loaded[(_org(organisation), alg)] = (now, key)
-    return key
+        _loaded[(_org(organisation), alg)] = (now, signer)
+    return signer
 
 
 def public_jwks(organisation) -> list[dict]:

@@ -75,14 +75,16 @@ class Grant(models.Model):
     Every token issued from it dies with it: revoking the grant revokes the chain.
 
     Indexes are few on purpose: every code exchange writes a grant, and each index is more
-    pages written per sign-in. Grants are found by person (`user`) and by session (`sid`)."""
+    pages written per sign-in. Grants are found by person (`user`), and by one of a person's
+    sessions (`user` and `sid`): one index serves both."""
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="grants", db_index=False)
-    user = models.ForeignKey("accounts.User", null=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.CASCADE, related_name="+",
+                             db_index=False)  # oidc_grant_user_sid starts with it
     scope = models.CharField(max_length=500)
-    sid = models.CharField(max_length=64, blank=True, db_index=True)
+    sid = models.CharField(max_length=64, blank=True)
     auth_time = models.IntegerField(null=True)
     amr = models.JSONField(default=list)
     acr = models.CharField(max_length=100, blank=True)
@@ -90,8 +92,11 @@ class Grant(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # A machine app's standing grant (client credentials); people's grants stay out of it.
-        indexes = [models.Index(fields=["app"], condition=models.Q(user__isnull=True), name="oidc_machine_grant")]
+        indexes = [
+            models.Index(fields=["user", "sid"], name="oidc_grant_user_sid"),
+            # A machine app's standing grant (client credentials); people's grants stay out of it.
+            models.Index(fields=["app"], condition=models.Q(user__isnull=True), name="oidc_machine_grant"),
+        ]
 
 
 class AuthorizationCode(models.Model):

@@ -12,6 +12,7 @@ Access and refresh tokens are opaque random strings; only their SHA-256 is store
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -26,9 +27,11 @@ from poortwachter.oidc.models import App, AppKind, Grant, Token
 from poortwachter.oidc.pkce import verifier_matches
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
+from poortwachter.system import sql
 from poortwachter.tenants import status as organisation_status
 
 ACCESS_LIFETIME = timedelta(minutes=10)
+ACCESS_SECONDS = int(ACCESS_LIFETIME.total_seconds())
 REFRESH_LIFETIME = timedelta(days=30)
 
 
@@ -53,18 +56,33 @@ def revoke_grant(grant_id: int | None) -> int:
     return Grant.objects.filter(pk=grant_id, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
-def _issue(organisation, grant_id: int, scope: str, *, refresh_until=None) -> dict:
-    """A new access token (and refresh token when `refresh_until` is given) of the grant."""
-    now = clock.now()
-    access = secrets.token_urlsafe(32)
-    refresh_token = secrets.token_urlsafe(32) if refresh_until else None
-    store.insert_token(organisation.id, grant_id, digest(access), now + ACCESS_LIFETIME,
-                       digest(refresh_token) if refresh_token else None, refresh_until, scope, now)
-    body = {"access_token": access, "token_type": "Bearer",
-            "expires_in": int(ACCESS_LIFETIME.total_seconds()), "scope": scope}
-    if refresh_token:
-        body["refresh_token"] = refresh_token
-    return body
+@dataclass
+class NewTokens:
+    """An access token (and refresh token) made, hashed and dated before the transaction
+    that writes them: on SQLite the write lock is then held for the statements alone, and the
+    other workers wait less."""
+
+    body: dict
+    access_hash: str
+    refresh_hash: str | None
+    issued_at: object  # the times as sql.at makes them
+    access_until: object
+
+    @classmethod
+    def make(cls, scope: str, now, refresh: bool) -> "NewTokens":
+        access = secrets.token_urlsafe(32)
+        body = {"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": scope}
+        refresh_hash = None
+        if refresh:
+            body["refresh_token"] = secrets.token_urlsafe(32)
+            refresh_hash = digest(body["refresh_token"])
+        return cls(body, digest(access), refresh_hash, sql.at(now), sql.at(now + ACCESS_LIFETIME))
+
+    def write(self, organisation, grant_id: int, refresh_until=None) -> dict:
+        """Store them as tokens of the grant; `refresh_until` as the database gives or takes it."""
+        store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until, self.refresh_hash,
+                           refresh_until, self.body["scope"], self.issued_at)
+        return self.body
 
 
 def _chain_end(organisation, now):
@@ -77,34 +95,40 @@ def _chain_end(organisation, now):
 
 def exchange_code(organisation, app: App, post) -> dict:
     now = clock.now()
-    row = store.code(organisation.id, digest(post.get("code", "")), now)
+    row = store.code(organisation.id, digest(post.get("code", "")), sql.at(now))
     if row is None or row["app_id"] != app.pk:
         raise TokenError("invalid_grant", "unknown code")
-    person = store.person(row)
+    person = row["person"]
     if row["used"]:
         _replayed_code(organisation, app, row)
     problem = _code_problem(organisation, row, person, post)
-    with transaction.atomic():
-        if problem is not None:
-            won = store.use_code(row["id"], now)  # burnt all the same
-        else:
-            # The grant first, then winning the code names it: a loser rolls its grant back,
-            # and a later redemption finds the winner's grant to revoke.
-            grant_id = store.insert_grant(organisation.id, app.pk, person.pk, row["scope"], row["sid"],
-                                          row["auth_time"], row["amr"], row["acr"], now)
-            won = store.use_code(row["id"], now, grant_id)
-            if won:
-                body = _issue(organisation, grant_id, row["scope"], refresh_until=_chain_end(organisation, now))
-            else:
-                transaction.set_rollback(True)
-    if not won:
+    body = _redeem(organisation, app, row, problem, now)
+    if body is None:
         _replayed_code(organisation, app, row)
     if problem is not None:
         raise TokenError("invalid_grant", problem)
     if "openid" in row["scope"].split():
         body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, row["scope"],
-                                               nonce=row["nonce"])
+                                               nonce=row["nonce"], roles=person.roles)
     return body
+
+
+def _redeem(organisation, app: App, row: dict, problem: str | None, now) -> dict | None:
+    """Win the code and issue its grant and tokens (the token response without the ID
+    token); burn it when there is a `problem`. None when another redemption won."""
+    at, person = sql.at(now), row["person"]
+    new, chain_end = NewTokens.make(row["scope"], now, refresh=True), sql.at(_chain_end(organisation, now))
+    with transaction.atomic():
+        if problem is not None:
+            return {} if store.use_code(row["id"], at) else None  # burnt all the same
+        # The grant first, then winning the code names it: a loser rolls its grant back,
+        # and a later redemption finds the winner's grant to revoke.
+        grant_id = store.insert_grant(organisation.id, app.pk, person.pk, row["scope"], row["sid"],
+                                      row["auth_time"], row["amr"], row["acr"], at)
+        if store.use_code(row["id"], at, grant_id):
+            return new.write(organisation, grant_id, chain_end)
+        transaction.set_rollback(True)
+        return None
 
 
 def _code_problem(organisation, row: dict, person, post) -> str | None:
@@ -134,27 +158,30 @@ def _replayed_code(organisation, app, row: dict):
 
 def refresh(organisation, app: App, post) -> dict:
     now = clock.now()
-    row = store.refresh_token(organisation.id, digest(post.get("refresh_token", "")), now)
+    at = sql.at(now)
+    row = store.refresh_token(organisation.id, digest(post.get("refresh_token", "")), at)
     if row is None or row["app_id"] != app.pk or row["revoked"]:
         raise TokenError("invalid_grant", "unknown or revoked refresh token")
     if row["rotated"]:
         _replayed_refresh(organisation, app, row)
     if row["expired"]:
         raise TokenError("invalid_grant", "the refresh token has expired")
-    person = store.person(row)
+    person = row["person"]
     if not may_sign_in(person, organisation):
         revoke_grant(row["grant_id"])
         raise TokenError("invalid_grant", "the person may no longer sign in")
     scope = _narrowed(row["scope"], post.get("scope"))
+    new = NewTokens.make(scope, now, refresh=True)
     with transaction.atomic():
-        won = store.rotate(row["id"], now)
+        won = store.rotate(row["id"], at)
         if won:
-            body = _issue(organisation, row["grant_id"], scope,
-                          refresh_until=store.as_datetime(row["refresh_expires_at"]))
+            # The chain keeps its end: the column's value goes back as it came.
+            body = new.write(organisation, row["grant_id"], row["refresh_expires_at"])
     if not won:
         _replayed_refresh(organisation, app, row)
     if "openid" in scope.split():
-        body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, scope)
+        body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, scope,
+                                               roles=person.roles)
     return body
 
 
@@ -186,15 +213,12 @@ def client_credentials(organisation, app: App, post) -> dict:
     if set(scope.split()) - app.scopes:
         raise TokenError("invalid_scope", "scope not allowed for this app")
     # One standing grant per machine app: revoking it (console, revocation) ends its tokens.
-    grant_id = _machine_grant(organisation, app)
-    return _issue(organisation, grant_id, scope)
-
-
-def _machine_grant(organisation, app: App) -> int:
-    found = store.machine_grant(organisation.id, app.pk)
-    if found is None:
-        found = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes).pk
-    return found
+    # The token is written straight onto it (one statement); the grant is made when there is none.
+    new = NewTokens.make(scope, clock.now(), refresh=False)
+    if store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope, new.issued_at):
+        return new.body
+    grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes)
+    return new.write(organisation, grant.pk)
 
 
 # --- looking tokens up ----------------------------------------------------------------------------
@@ -203,12 +227,12 @@ def userinfo(organisation, value: str) -> dict | None:
     """The claims UserInfo answers for the live access token `value`, or None."""
     if not value:
         return None
-    row = store.live_access(organisation.id, digest(value), clock.now())
-    person = store.person(row) if row is not None else None
+    row = store.live_access(organisation.id, digest(value), sql.at(clock.now()))
+    person = row["person"] if row is not None else None
     scopes = set(row["scope"].split()) if row is not None else set()
     if person is None or "openid" not in scopes or not may_sign_in(person, organisation):
         return None
-    return claims.user_claims(person, scopes)
+    return claims.user_claims(person, scopes, person.roles)
 
 
 def access_token(organisation, value: str) -> Token | None:

@@ -3,7 +3,9 @@
 Machine endpoints (token, userinfo, revocation, introspection) answer JSON, are exempt from
 CSRF (apps call them, not browsers with our cookies) and are never cached."""
 
-from django.http import JsonResponse
+import json
+
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -22,11 +24,12 @@ GRANTS = {"authorization_code": tokens.exchange_code, "refresh_token": tokens.re
           "client_credentials": tokens.client_credentials}
 
 
-def _json(data: dict, status: int = 200, **headers) -> JsonResponse:
-    response = JsonResponse(data, status=status)
-    response["Cache-Control"] = "no-store"
+def _json(data: dict, status: int = 200, **headers) -> HttpResponse:
+    # Plain json.dumps: these bodies hold only JSON's own types, so JsonResponse's encoder adds nothing.
+    response = HttpResponse(json.dumps(data), content_type="application/json", status=status)
+    response.headers["Cache-Control"] = "no-store"
     for name, value in headers.items():
-        response[name.replace("_", "-")] = value
+        response.headers[name.replace("_", "-")] = value
     return response
 
 
