@@ -65,6 +65,7 @@ bench: install
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "wrk could not be installed: the benchmark uses its Python load generator"
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/oidc.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
