@@ -81,6 +81,8 @@ def get(name: str) -> int:
 def get_many(names: list[str]) -> list[int]:
     """The values of several counters, read in one round trip."""
     keys = [_key(name) for name in names]
+    if not keys:
+        return []
     if settings.REDIS_URL:
         pipeline = _redis().pipeline(transaction=False)
         for key in keys:

@@ -9,17 +9,16 @@ values always travel as parameters; datetimes go through the backend's own adapt
 A new row is written from a model instance (`insert`), so each field prepares its own value.
 
     from poortwachter.system import sql
-    row = sql.one(f"SELECT id, value FROM {sql.table(Counter)} WHERE key = %s", [key])
+    n = sql.value(f"SELECT value FROM {sql.table(Counter)} WHERE key = %s", [key])
     user = sql.instance(User, f"SELECT {sql.column_list(User)} FROM {sql.table(User)} "
                               f"WHERE id = %s", [pk])
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.utils.dateparse import parse_datetime
 
 
 @cache
@@ -40,27 +39,9 @@ def at(value: datetime | None):
     return None if value is None else connection.ops.adapt_datetimefield_value(value)
 
 
-def as_datetime(value) -> datetime | None:
-    """A datetime column's value as an aware datetime (SQLite gives text back)."""
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
-    parsed = parse_datetime(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def as_list(value) -> list:
     """A JSON column's list (SQLite gives text back, PostgreSQL a list)."""
     return json.loads(value) if isinstance(value, str) else list(value or [])
-
-
-def one(statement: str, params=()) -> dict | None:
-    """The first row as {column: value}, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row))
 
 
 def rows(statement: str, params=()) -> list[tuple]:
