@@ -54,7 +54,7 @@ class User(AbstractBaseUser):
     locked_at = models.DateTimeField(null=True, blank=True)
     # An administrator demands a second step of this user whatever the policy says.
     second_step_required = models.BooleanField(default=False)
-    # `last_login` (from AbstractBaseUser) is the last sign-in; Django sets it at auth.login.
+    # `last_login` (from AbstractBaseUser) is the last sign-in; signin.flow sets it when a session is granted.
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import auth
 from django.db import transaction
-from django.middleware.csrf import rotate_token
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from poortwachter import clock
@@ -178,20 +176,9 @@ def grant_session(request, user, pending: PendingSignin) -> str:
 
 
 def _log_in(request, user) -> None:
-    """django.contrib.auth.login (new session key, new CSRF token), with `last_login` set by
-    one plain UPDATE instead of its `user_logged_in` receiver's ORM save (system.sql): that
-    receiver is the signal's only one, here and in Django."""
-    session, session_hash = request.session, user.get_session_auth_hash()
-    if auth.SESSION_KEY not in session:
-        session.cycle_key()
-    elif session[auth.SESSION_KEY] != str(user.pk) or not constant_time_compare(
-            session.get(auth.HASH_SESSION_KEY, ""), session_hash):
-        session.flush()  # someone else's session: start an empty one
-    session[auth.SESSION_KEY], session[auth.BACKEND_SESSION_KEY] = str(user.pk), BACKEND
-    session[auth.HASH_SESSION_KEY] = session_hash
-    if hasattr(request, "user"):
-        request.user = user
-    rotate_token(request)
+    """django.contrib.auth.login (new session key, new CSRF token); `last_login` is one plain
+    UPDATE here, Django's own ORM save of it is switched off (accounts.apps)."""
+    auth.login(request, user, backend=BACKEND)
     user.last_login = clock.now()
     sql.changed(f"UPDATE {sql.table(User)} SET last_login = %s WHERE id = %s", [sql.at(user.last_login), user.pk])
 
