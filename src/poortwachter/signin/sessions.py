@@ -42,9 +42,7 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         from poortwachter.accounts.models import User
 
-        with connection.cursor() as cursor:
-            cursor.execute(_select(), [self.session_key or "", sql.at(timezone.now())])
-            row = cursor.fetchone()
+        row = sql.row(_select(), [self.session_key or "", sql.at(timezone.now())])
         if row is None:
             self._session_key = None
             return None
