@@ -196,6 +196,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 31
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# 400 days, the most a browser keeps a cookie. It must outlive the longest session a policy
+# allows (365 days): pages rendered by system.pages do not renew it, the login page does.
+CSRF_COOKIE_AGE = 400 * 24 * 60 * 60
 CSRF_FAILURE_VIEW = "poortwachter.system.errors.csrf_failure"
 # `__Host-` cookies need Secure and Path=/ and no Domain: only possible over HTTPS.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_IS_HTTPS

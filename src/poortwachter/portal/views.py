@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from poortwachter.signin.decorators import signed_in_required
+from poortwachter.system import pages
 
 
 @never_cache
@@ -15,4 +16,4 @@ def start(request):
 @never_cache
 @signed_in_required
 def dashboard(request):
-    return render(request, "portal/dashboard.html")
+    return pages.render(request, "portal/dashboard.html", {"name": request.user.display_name})

@@ -25,12 +25,15 @@ def _mask() -> list[int]:
     return mask[:CSRF_SECRET_LENGTH]
 
 
-def token(request) -> str:
+def token(request, renew: bool = True) -> str:
+    """A freshly masked token for the page. `renew=False` leaves the cookie's expiry alone
+    (system.pages: a signed-in page; the login page renews it, and the cookie outlives the
+    longest session, settings.CSRF_COOKIE_AGE); a page without a usable cookie always sets one."""
     secret = request.META.get("CSRF_COOKIE")
     if secret is None or len(secret) != CSRF_SECRET_LENGTH or not all(c in _INDEX for c in secret):
         return get_token(request)  # no (usable) cookie yet: Django makes one and masks it
-    # What get_token does besides masking: the cookie is sent again, renewing its expiry.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    if renew:  # what get_token does besides masking: the cookie is sent again, renewing its expiry
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _mask()
     n = len(_CHARS)
     cipher = "".join(_CHARS[(_INDEX[c] + m) % n] for c, m in zip(secret, mask))
