@@ -3,13 +3,13 @@ organisation lookup (tenants/lookup.py) each process keeps what it found for two
 a change saved in this process is seen at once, other processes see it (a new secret, a
 deleted app) within the TTL."""
 
-import copy
 import threading
 import time
 
 from django.db.models.signals import post_delete, post_save
 
 from poortwachter.oidc.models import App
+from poortwachter.system import sql
 
 TTL_SECONDS = 2.0
 _lock = threading.Lock()
@@ -31,7 +31,7 @@ def by_client_id(organisation, client_id: str) -> App | None:
             if len(_found) > 10_000:
                 _found.clear()
             hit = _found[key] = (now, app)
-    return copy.copy(hit[1])
+    return sql.copy_of(hit[1])  # each request its own: what one changes stays with it
 
 
 def forget(**kwargs) -> None:

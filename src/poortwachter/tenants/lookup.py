@@ -6,9 +6,9 @@ a suspension or a policy change takes effect everywhere within two seconds."""
 
 import time
 
-from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 
+from poortwachter.system import sql
 from poortwachter.tenants.models import Organisation
 from poortwachter.tenants.policy import Policy
 
@@ -33,18 +33,10 @@ def _copy(organisation: Organisation) -> Organisation:
     numbers, dates), so copying the two objects' attributes is enough; copy.copy (Django's
     pickling protocol) cost more than the rest of the lookup, a deep copy a fifth of a
     signed-in page."""
-    mine, policy = _clone(organisation), _clone(organisation.policy)
+    mine, policy = sql.copy_of(organisation), sql.copy_of(organisation.policy)
     policy._state.fields_cache = {"organisation": mine}
     mine._state.fields_cache = {"policy": policy}
     return mine
-
-
-def _clone(instance):
-    twin = instance.__class__.__new__(instance.__class__)
-    twin.__dict__.update(instance.__dict__)
-    twin._state = ModelState()
-    twin._state.db, twin._state.adding = instance._state.db, False
-    return twin
 
 
 def forget(**kwargs) -> None:
