@@ -100,3 +100,33 @@ def test_closing_a_connection_in_a_transaction_lets_the_others_write(database):
     outcome = []
     _write_in_thread(database, "after", outcome).join(10)
     assert outcome == ["written"]
+
+
+def test_the_log_is_folded_back_into_the_database_by_a_thread_not_by_a_request(tmp_path, monkeypatch):
+    """With SQLite's own automatic checkpoint off, only the process's checkpoint thread can
+    copy the write-ahead log back; it does so once the log passes its threshold."""
+    import sqlite3
+    import time
+
+    from poortwachter.system.sqlite import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_FROM_BYTES", 64 * 1024)
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY_SECONDS", 0.05)
+    path = str(tmp_path / "log.sqlite3")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("CREATE TABLE t (x BLOB)")
+    for _ in range(64):
+        db.execute("INSERT INTO t VALUES (randomblob(4000))")
+    import os
+
+    assert os.path.getsize(path) < 64 * 4000  # all of it still only in the log
+    checkpointer = base.Checkpointer.ensure(path)
+    deadline = time.monotonic() + 20
+    while checkpointer.runs == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checkpointer.runs > 0
+    assert os.path.getsize(path) > 64 * 4000  # copied into the database file by the thread
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 64
