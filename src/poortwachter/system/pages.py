@@ -22,6 +22,7 @@ render, never memory."""
 
 import secrets
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
 from django.utils import translation
@@ -112,7 +113,8 @@ def render(request, template_name: str, holes: dict[str, str] | None = None) -> 
         found = _frozen(request, template_name, key[-1])
         if len(_rendered) >= LIMIT:
             _rendered.clear()
-        _rendered[key] = found
+        if not settings.DEBUG:  # while developing, an edited template shows at once
+            _rendered[key] = found
     parts, with_token = found
     values = {name: escape(value) for name, value in holes.items()}
     if with_token:
