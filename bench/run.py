@@ -116,10 +116,15 @@ def measure_server(config: tuple[int | None, int | None], options, data_dir: Pat
         if enrol:
             progress(f"  creating {len(enrol)} accounts")
             people.enrol(svc, enrol)
-        signin = signin_load.saturate(svc, crowd, options.warmup, options.seconds)
+        if full:
+            signin, ceiling = measure_signins_beside_ceiling(svc, crowd, options)
+        else:
+            signin, ceiling = signin_load.saturate(svc, crowd, options.warmup, options.seconds), None
         if not signin["per_second"]:
             raise RuntimeError(f"no sign-in succeeded ({signin['failed']} failed: {signin['errors']})")
         result = {"workers": svc.worker_count(), "threads": threads or 1, "signin": signin}
+        if ceiling is not None:
+            result["argon2_ceiling"] = ceiling
         progress(f"  {result['workers']} workers x {result['threads']} threads: "
                  f"{signin['per_second']:.1f} sign-ins/s")
         if full:
@@ -139,30 +144,38 @@ def measure_server(config: tuple[int | None, int | None], options, data_dir: Pat
     return result
 
 
-def measure_ceiling(seconds: float) -> dict:
-    progress(f"argon2id: ceiling with {CORES} processes for {seconds:.0f} s")
-    return argon2_ceiling.ceiling(seconds)
+def measure_signins_beside_ceiling(svc, crowd: list, options) -> tuple[dict, dict]:
+    """Sign-ins at full load and the argon2 ceiling, taking turns in `signin_rounds` rounds
+    (the server idles while the ceiling runs). On a machine whose speed drifts (a shared
+    host, turbo), a ceiling measured minutes away from the sign-ins moved the ratio by 10
+    points from run to run; side by side, each round's pair sees the same machine."""
+    rounds, ceilings, signins = options.signin_rounds, [], []
+    for n in range(rounds):
+        progress(f"  round {n + 1}/{rounds}: argon2id ceiling with {CORES} processes, then sign-ins")
+        ceilings.append(argon2_ceiling.ceiling(options.argon2_seconds / rounds))
+        signins.append(signin_load.saturate(svc, crowd, options.warmup if n == 0 else 1, options.seconds / rounds))
+    seconds = sum(c["seconds"] for c in ceilings)
+    ceiling = {**ceilings[0], "seconds": seconds,
+               "per_second": sum(c["per_second"] * c["seconds"] for c in ceilings) / seconds,
+               "rounds": [c["per_second"] for c in ceilings]}
+    signin = signin_load.combine(signins)
+    signin["share_by_round"] = [s["per_second"] / c["per_second"] for s, c in zip(signins, ceilings)]
+    return signin, ceiling
 
 
 def measure_all(options) -> dict:
-    """The ceiling is measured just before and just after the headline server, and the two
-    averaged: background load that comes or goes meanwhile shows as a gap between them.
-    Every server uses one data directory, so the people are created once."""
+    """Every server uses one data directory, so the people are created once."""
     meter, crowd, target = background.Meter(), people.crowd(options.clients), people.flood_target()
     progress("argon2id: one verify on one thread")
     one = argon2_ceiling.one_verify_seconds()
-    before = measure_ceiling(options.argon2_seconds / 2)
     with tempfile.TemporaryDirectory(prefix="poortwachter-bench-") as directory:
         data_dir = Path(directory)
         progress("server with its default configuration")
         headline = measure_server((None, None), options, data_dir, crowd, enrol=crowd + [target],
                                   target=target, full=True)
-        after = measure_ceiling(options.argon2_seconds / 2)
         sweep = [headline] + measure_sweep(options, data_dir, crowd, headline)
-    ceiling = {**before, "per_second": (before["per_second"] + after["per_second"]) / 2,
-               "before": before["per_second"], "after": after["per_second"]}
     return {"machine": machine(), "options": vars(options), "argon2_one": one,
-            "argon2_ceiling": ceiling, "headline": headline, "sweep": sweep,
+            "argon2_ceiling": headline.pop("argon2_ceiling"), "headline": headline, "sweep": sweep,
             "others_cpu_share": meter.others_share()}
 
 
@@ -211,7 +224,9 @@ def arguments(argv=None):
                    help="people signing in at once, each from an address of their own (default 2 per core)")
     p.add_argument("--connections", type=int, default=4 * CORES, help="connections for the page comparison")
     p.add_argument("--warmup", type=float, default=3, help="seconds of sign-ins before counting")
-    p.add_argument("--seconds", type=float, default=10, help="seconds of counted sign-ins per configuration")
+    p.add_argument("--seconds", type=float, default=12, help="seconds of counted sign-ins per configuration")
+    p.add_argument("--signin-rounds", type=int, default=3,
+                   help="turns the headline sign-ins and the argon2 ceiling take (side by side)")
     p.add_argument("--paced-seconds", type=float, default=20, help="seconds of paced half-load sign-ins")
     p.add_argument("--page-seconds", type=float, default=9, help="seconds per page in the page comparison")
     p.add_argument("--rounds", type=int, default=3, help="turns the two pages take in the comparison")
@@ -219,8 +234,8 @@ def arguments(argv=None):
                    help="counted seconds of sign-ins without, and as many with, the attack")
     p.add_argument("--flood-rounds", type=int, default=3, help="turns without and with the attack")
     p.add_argument("--attackers", type=int, default=2, help="the attacker's connections (threads)")
-    p.add_argument("--argon2-seconds", type=float, default=10,
-                   help="seconds of the argon2 ceiling (half before, half after the headline server)")
+    p.add_argument("--argon2-seconds", type=float, default=9,
+                   help="seconds of the argon2 ceiling, shared by the rounds")
     return p.parse_args(argv)
 
 
