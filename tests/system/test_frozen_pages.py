@@ -114,3 +114,18 @@ def test_what_a_page_may_use_renders(org, template):
     body = _render(org, "", {"name": "Anna <3"}).content.decode()
     assert body.startswith(f"/{org.slug}/ /{org.slug}/test Anna &lt;3 <input")
     assert TOKEN.search(body)
+
+
+def test_signing_in_gives_a_new_csrf_secret_of_django_s_alphabet(org):
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+
+    factories.user(org, username="rotate")
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(f"/{org.slug}/login")
+    before = page.cookies["poortwachter-csrf"].value
+    signed_in = browser.post(f"/{org.slug}/login", {"identifier": "rotate", "password": factories.PASSWORD,
+                                                     "csrfmiddlewaretoken": TOKEN.search(page.content.decode()).group(1)})
+    after = signed_in.cookies["poortwachter-csrf"].value
+    assert after != before and len(after) == CSRF_SECRET_LENGTH and set(after) <= set(CSRF_ALLOWED_CHARS)
+    token = TOKEN.search(browser.get(f"/{org.slug}/dashboard").content.decode()).group(1)
+    assert browser.post(f"/{org.slug}/logout", {"csrfmiddlewaretoken": token}).status_code == 302

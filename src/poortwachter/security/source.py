@@ -19,6 +19,14 @@ def _trusted(address) -> bool:
 
 
 def source_address(request) -> str:
+    """Worked out once per request (a sign-in asks three times: counters, session, audit)."""
+    found = request.__dict__.get("_poortwachter_source")
+    if found is None:
+        found = request.__dict__["_poortwachter_source"] = _source_address(request)
+    return found
+
+
+def _source_address(request) -> str:
     peer = _parse(request.META.get("REMOTE_ADDR", "")) or ipaddress.ip_address("0.0.0.0")
     if not _trusted(peer):
         return str(peer)

@@ -25,6 +25,12 @@ def _mask() -> list[int]:
     return mask[:CSRF_SECRET_LENGTH]
 
 
+def new_secret() -> str:
+    """A new CSRF cookie secret (Django's rotate_token at every sign-in, or a first visit),
+    from one read of the system's randomness; Django's draws one per character."""
+    return "".join(_CHARS[m] for m in _mask())
+
+
 def token(request, renew: bool = True) -> str:
     """A freshly masked token for the page. `renew=False` leaves the cookie's expiry alone
     (system.pages: a signed-in page; the login page renews it, and the cookie outlives the
