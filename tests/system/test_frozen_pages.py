@@ -83,7 +83,7 @@ def template(settings):
         yield templates
 
 
-def _render(org, source, holes=None):
+def _render(org, holes=None):
     request = RequestFactory().get(f"/{org.slug}/test")
     request.organisation = org
     request.META["CSRF_COOKIE"] = "a" * 32
@@ -98,20 +98,20 @@ def _render(org, source, holes=None):
 def test_a_page_that_shows_something_per_person_outside_a_hole_fails(org, template, source):
     template["page.html"] = source
     with pytest.raises(pages.FrozenPageError):
-        _render(org, source)
+        _render(org)
 
 
 @pytest.mark.parametrize("source", ["{{ holes.name|upper }}", "{{ holes.name|truncatechars:5 }}", "{{ holes.nme }}"])
 def test_a_hole_changed_by_a_filter_or_left_out_fails(org, template, source):
     template["page.html"] = source
     with pytest.raises(pages.FrozenPageError):
-        _render(org, source, {"name": "Anna"})
+        _render(org, {"name": "Anna"})
 
 
 def test_what_a_page_may_use_renders(org, template):
     template["page.html"] = ("{{ organisation.portal_path }} {{ request.get_full_path }} {{ holes.name }} "
                              "{% csrf_token %}")
-    body = _render(org, "", {"name": "Anna <3"}).content.decode()
+    body = _render(org, {"name": "Anna <3"}).content.decode()
     assert body.startswith(f"/{org.slug}/ /{org.slug}/test Anna &lt;3 <input")
     assert TOKEN.search(body)
 

@@ -153,22 +153,24 @@ def from_row(model, row, offset: int = 0):
             values[i] = converter(values[i], expression, connection)
     if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return model.from_db(connection.alias, _attnames(model), values)
-    instance = model.__new__(model)
-    instance.__dict__.update(zip(_attnames(model), values))
-    instance._state = ModelState()
-    instance._state.adding, instance._state.db = False, connection.alias
-    return instance
+    return _built(model, zip(_attnames(model), values), connection.alias)
 
 
 def copy_of(instance):
     """A copy of a model instance whose field values are immutable (text, numbers, dates):
     what a per-process cache hands each request, so what one request changes stays with it.
     copy.copy goes through Django's pickling protocol and costs several times more."""
-    twin = instance.__class__.__new__(instance.__class__)
-    twin.__dict__.update(instance.__dict__)
-    twin._state = ModelState()
-    twin._state.db, twin._state.adding = instance._state.db, False
-    return twin
+    return _built(type(instance), instance.__dict__.items(), instance._state.db)
+
+
+def _built(model, attributes, db: str):
+    """An instance of `model` with these attributes, as saved in `db`, made without
+    __init__ (the way Django unpickles one); a fresh _state of its own."""
+    made = model.__new__(model)
+    made.__dict__.update(attributes)
+    made._state = ModelState()
+    made._state.adding, made._state.db = False, db
+    return made
 
 
 @cache
