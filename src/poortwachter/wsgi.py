@@ -1,6 +1,10 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poortwachter.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # what django.core.wsgi.get_wsgi_application does first
+
+from poortwachter.system.handler import Handler  # noqa: E402  (needs the apps loaded)
+
+application = Handler()
