@@ -48,9 +48,8 @@ def _basic(header: str) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-def authenticate(request, organisation) -> App:
-    """The calling app, or ClientError."""
-    post = request.POST
+def authenticate(request, organisation, post: dict) -> App:
+    """The calling app, or ClientError; `post` is the request's parameters (form.read)."""
     basic = _basic(request.META.get("HTTP_AUTHORIZATION", ""))
     ways = [basic is not None, "client_secret" in post, "client_assertion" in post]
     if sum(ways) > 1:

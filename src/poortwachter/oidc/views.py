@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from poortwachter.oidc import authorization, client_auth, issuer, keys, rp_logout, tokens
+from poortwachter.oidc import authorization, client_auth, form, issuer, keys, rp_logout, tokens
 from poortwachter.oidc.authorization import AppRedirect, PageError
 from poortwachter.oidc.claims import user_claims
 from poortwachter.security import audit
@@ -95,14 +95,17 @@ def authorize(request):
 def token(request):
     organisation = request.organisation
     try:
-        app = client_auth.authenticate(request, organisation)
+        post = form.read(request)
+        app = client_auth.authenticate(request, organisation, post)
+    except form.FormError as error:
+        return _error("invalid_request", str(error))
     except client_auth.ClientError as error:
         return _client_error(error)
-    grant = GRANTS.get(request.POST.get("grant_type", ""))
+    grant = GRANTS.get(post.get("grant_type", ""))
     if grant is None:
         return _error("unsupported_grant_type")
     try:
-        return _json(grant(organisation, app, request.POST), Pragma="no-cache")
+        return _json(grant(organisation, app, post), Pragma="no-cache")
     except tokens.TokenError as error:
         return _error(error.error, error.description)
 
@@ -127,10 +130,13 @@ def userinfo(request):
 @require_POST
 def revoke(request):
     try:
-        app = client_auth.authenticate(request, request.organisation)
+        post = form.read(request)
+        app = client_auth.authenticate(request, request.organisation, post)
+    except form.FormError as error:
+        return _error("invalid_request", str(error))
     except client_auth.ClientError as error:
         return _client_error(error)
-    tokens.revoke(request.organisation, app, request.POST.get("token", ""))
+    tokens.revoke(request.organisation, app, post.get("token", ""))
     return _json({})  # RFC 7009: 200 whether or not there was such a token
 
 
@@ -139,12 +145,15 @@ def revoke(request):
 def introspect(request):
     organisation = request.organisation
     try:
-        app = client_auth.authenticate(request, organisation)
+        post = form.read(request)
+        app = client_auth.authenticate(request, organisation, post)
+    except form.FormError as error:
+        return _error("invalid_request", str(error))
     except client_auth.ClientError as error:
         return _client_error(error)
     if app.is_public:
         return _error("invalid_client", "introspection needs an authenticated app", 401)
-    value, hint = request.POST.get("token", ""), request.POST.get("token_type_hint", "")
+    value, hint = post.get("token", ""), post.get("token_type_hint", "")
     row, kind = None, ""
     for kind in (("refresh_token", "access_token") if hint == "refresh_token" else ("access_token", "refresh_token")):
         row = (tokens.access_token if kind == "access_token" else tokens.refresh_token)(organisation, value)
