@@ -44,7 +44,7 @@ def column_list(model, prefix: str = "") -> str:
 
 def at(value: datetime | None):
     """A datetime as the database wants it as a parameter."""
-    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+    return None if value is None else connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(value)
 
 
 def as_list(value) -> list:
