@@ -37,7 +37,7 @@ LOGO_MAX_BYTES = 64 * 1024
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif",
               b"GIF89a": "image/gif"}
 TTL_SECONDS = 2.0
-_found: dict[int, tuple[float, "Look"]] = {}
+_found: dict[tuple, tuple[float, "Look"]] = {}
 
 
 class Look:
@@ -57,10 +57,13 @@ class Look:
 
 
 def for_organisation(organisation) -> Look:
-    now = time.monotonic()
-    hit = _found.get(organisation.id)
+    # The name is part of the look, and an id alone could be a deleted organisation's.
+    key, now = (organisation.id, organisation.created_at, organisation.name), time.monotonic()
+    hit = _found.get(key)
     if hit is None or now - hit[0] > TTL_SECONDS:
-        hit = _found[organisation.id] = (now, Look(organisation, Branding.objects.filter(organisation=organisation).first()))
+        if len(_found) > 10_000:
+            _found.clear()
+        hit = _found[key] = (now, Look(organisation, Branding.objects.filter(organisation=organisation).first()))
     return hit[1]
 
 
