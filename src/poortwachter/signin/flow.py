@@ -146,9 +146,7 @@ def finish(request, user, *, amr: list[str], next_url: str = "", attempt=None) -
         request.session.cycle_key()
         pending.save(request.session)
         return Outcome(go_to=reverse(step.url_name, kwargs={"organisation_slug": user.organisation.slug}))
-    if attempt is not None:
-        attempts.succeeded(attempt)
-    return Outcome(go_to=grant_session(request, user, pending))
+    return Outcome(go_to=grant_session(request, user, pending, attempt=attempt))
 
 
 def continue_pending(request, pending: PendingSignin, user) -> Outcome:
@@ -162,8 +160,13 @@ def continue_pending(request, pending: PendingSignin, user) -> Outcome:
 
 
 @transaction.atomic
-def grant_session(request, user, pending: PendingSignin) -> str:
-    """Rotate the session key, record who is signed in and how, audit; return where to go."""
+def grant_session(request, user, pending: PendingSignin, attempt=None) -> str:
+    """Rotate the session key, record who is signed in and how, audit; return where to go.
+    One transaction holds every write of a sign-in: the account's failures starting again
+    (`attempt`, the password attempt that got here), `last_login`, the audit row and the new
+    session row (saved here, so the response does not write it a second time)."""
+    if attempt is not None:
+        attempts.succeeded(attempt)
     PendingSignin.discard(request.session)
     _log_in(request, user)
     now = clock.timestamp()
@@ -172,6 +175,7 @@ def grant_session(request, user, pending: PendingSignin) -> str:
         "src": source_address(request), "ua": request.META.get("HTTP_USER_AGENT", "")[:200],
     })
     audit.record(Event.SIGNIN_SUCCEEDED, request=request, actor=user, subject=user, reason="+".join(pending.amr))
+    request.session.save()
     return pending.next_url or roles.landing_url(user)
 
 

@@ -3,17 +3,18 @@ with the owner's ids copied into columns of their own when the session is saved.
 
 A signed-in page needs the session and its owner: both come in one plain SQL statement
 (a join on the owner column), not two ORM queries; `owner` holds the user row read with it.
-A new session (every sign-in) is one plain INSERT, an ended one one DELETE. Most of the
+A new session (every sign-in) is one plain INSERT, written inside the sign-in's own
+transaction (signin.flow.grant_session), and not again when the response goes out unless it
+changed since; an ended one is one DELETE. Most of the
 database time of these requests was Django compiling the queries (system.sql)."""
 
 import json
 import secrets
-from contextlib import nullcontext
 from functools import cache
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from poortwachter.system import sql
@@ -34,6 +35,23 @@ def _select() -> str:
     return (f"SELECT s.session_data, {sql.column_list(User, 'u.')} FROM {sql.table(Session)} s "
             f"LEFT JOIN {sql.table(User)} u ON u.id = s.user_id "
             f"WHERE s.session_key = %s AND s.expire_date > %s")
+
+
+@cache
+def _insert() -> str:
+    from poortwachter.signin.models import Session
+
+    columns = ("session_key", "session_data", "expire_date", "organisation_id", "user_id", "source", "user_agent",
+               "signed_in_at")
+    return (f"INSERT INTO {sql.table(Session)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (session_key) DO NOTHING")
+
+
+@cache
+def _source_field():
+    from poortwachter.signin.models import Session
+
+    return Session._meta.get_field("source")
 
 
 class SessionStore(DatabaseSessionStore):
@@ -76,16 +94,30 @@ class SessionStore(DatabaseSessionStore):
             key.append(VALID_KEY_CHARS[digit])
         return "".join(key)
 
+    _written = None  # the session_data this store wrote to its row in this request
+
     def save(self, must_create=False):
-        if not must_create or self.session_key is None:
-            return super().save(must_create)
-        row = self.create_model_instance(self._get_session(no_load=True))
-        # Inside a transaction a refused INSERT must not spoil it (PostgreSQL): a savepoint.
-        try:
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                sql.insert(row)
-        except IntegrityError:
+        if must_create and self.session_key is not None:
+            return self._insert()
+        if self.session_key is not None and self._written is not None \
+                and self._written == self.encode(self._get_session(no_load=True)):
+            return  # written in this request (the sign-in's transaction) and unchanged since
+        return super().save(must_create)
+
+    def _insert(self) -> None:
+        """A new row, in one plain INSERT. A key that exists already (never seen: 165 bits)
+        changes nothing and raises CreateError, so Django draws another; no savepoint is
+        needed inside a transaction, as a refused INSERT would need on PostgreSQL."""
+        data = self._get_session(no_load=True)
+        encoded = self.encode(data)
+        user_id = data.get("_auth_user_id")
+        params = [self.session_key, encoded, sql.at(self.get_expiry_date()), data.get("org"),
+                  int(user_id) if user_id is not None else None,
+                  _source_field().get_db_prep_save(data.get("src"), connection), data.get("ua", "")[:200],
+                  data.get("signed_in_at")]
+        if sql.changed(_insert(), params) != 1:
             raise CreateError
+        self._written = encoded
 
     def delete(self, session_key=None):
         # One DELETE instead of Django's SELECT and ORM delete (nothing hangs from a session).
@@ -109,7 +141,7 @@ class SessionStore(DatabaseSessionStore):
 
         return Session
 
-    def create_model_instance(self, data):
+    def create_model_instance(self, data):  # the ORM's later saves (an UPDATE of a changed session)
         instance = super().create_model_instance(data)
         instance.user_id = data.get("_auth_user_id")
         instance.organisation_id = data.get("org")

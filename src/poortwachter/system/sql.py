@@ -163,6 +163,12 @@ def copy_of(instance):
     return _built(type(instance), instance.__dict__.items(), instance._state.db)
 
 
+def built(model, attributes: dict):
+    """An instance of `model` as saved in the default database, with these attributes (its
+    column values by attname), for a row just written with plain SQL."""
+    return _built(model, attributes.items(), DEFAULT_DB_ALIAS)
+
+
 def _built(model, attributes, db: str):
     """An instance of `model` with these attributes, as saved in `db`, made without
     __init__ (the way Django unpickles one); a fresh _state of its own."""
