@@ -200,3 +200,33 @@ def test_a_session_written_in_djangos_signed_format_still_reads(client, org):
     assert client.get(f"/{org.slug}/dashboard").status_code == 200  # still signed in
     Session.objects.filter(pk=row.pk).update(session_data='{"org": ')  # damaged: nobody
     assert client.get(f"/{org.slug}/dashboard").status_code == 302
+
+
+def test_a_sign_in_writes_its_session_row_once_with_its_owner(client, org):
+    """The row is written inside the sign-in's transaction; the response does not write it
+    again, and what it holds is the signed-in person's (who they are, from where)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = factories.user(org, username="eenmaal")
+    with CaptureQueriesContext(connection) as queries:
+        assert login(client, org, "eenmaal").status_code == 302
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith(("INSERT", "UPDATE")) and "signin_session" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("INSERT")
+    row = Session.objects.get()
+    assert (row.user_id, row.organisation_id, row.source) == (person.pk, org.id, "127.0.0.1")
+    assert client.get(f"/{org.slug}/dashboard").status_code == 200
+
+
+def test_a_session_changed_after_it_was_written_is_written_again(db, org, django_assert_num_queries):
+    from poortwachter.signin.sessions import SessionStore
+
+    store = SessionStore()
+    store.update({"org": org.id, "seen_at": 1})
+    store.save()  # the new row
+    with django_assert_num_queries(0):
+        store.save()  # unchanged: nothing to write
+    store["seen_at"] = 2
+    store.save()
+    assert SessionStore(store.session_key).load()["seen_at"] == 2
