@@ -6,9 +6,7 @@ the single-use code that sends them back.
 Only `response_type=code`, PKCE only with S256 (required for public apps), redirect URIs
 compared as exact strings."""
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
@@ -17,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from poortwachter import clock
-from poortwachter.oidc import app_lookup, claims
+from poortwachter.oidc import app_lookup, claims, handles
 from poortwachter.oidc.issuer import issuer
 from poortwachter.oidc.models import App, AppKind, AuthorizationCode
 
@@ -144,21 +142,17 @@ def without_forcing(path: str, params) -> str:
     return f"{path}?{urlencode(kept)}"
 
 
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def issue_code(areq: AuthorizationRequest, request) -> str:
     """Make the single-use code and return the URL that takes the person back to the app."""
     organisation, user = request.organisation, request.user
     amr, acr, auth_time = claims.assurance(request.session)
-    code = secrets.token_urlsafe(32)
-    AuthorizationCode.objects.create(
-        organisation=organisation, app=areq.app, user=user, code_hash=hash_code(code),
+    secret = handles.new_secret()
+    row = AuthorizationCode.objects.create(
+        organisation=organisation, app=areq.app, user=user, code_hash=handles.digest(secret),
         redirect_uri=areq.redirect_uri, scope=" ".join(areq.scope), nonce=areq.nonce,
         code_challenge=areq.code_challenge, sid=claims.session_id(request.session.session_key),
         auth_time=auth_time, amr=amr, acr=acr, expires_at=clock.now() + CODE_LIFETIME)
-    return back_to_app(areq.redirect_uri, organisation, code=code, state=areq.state)
+    return back_to_app(areq.redirect_uri, organisation, code=handles.make("code", row.pk, secret), state=areq.state)
 
 
 def back_to_app(redirect_uri: str, organisation, **params) -> str:

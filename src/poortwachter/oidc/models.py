@@ -3,7 +3,9 @@
 chain of tokens issued from it) and the back-channel logouts still to deliver.
 
 Every secret (client secret, code, access and refresh token) is stored only as its
-SHA-256; every row carries its organisation and every query names it."""
+SHA-256; every row carries its organisation and every query names it. Codes and tokens are
+found by the row id their handle names (handles.py), never by a hash: an index of random
+hashes costs every insert a random page."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -100,13 +102,14 @@ class Grant(models.Model):
 
 
 class AuthorizationCode(models.Model):
-    """Found only by its hash; short-lived and pruned, so no other index is worth its writes."""
+    """Found by its id (the code's handle), its secret proven by `code_hash`; short-lived and
+    pruned, so no other index is worth its writes."""
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+", db_index=False)
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+", db_index=False)
-    code_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
     redirect_uri = models.CharField(max_length=2000)
     scope = models.CharField(max_length=500)
     nonce = models.CharField(max_length=500, blank=True)
@@ -122,15 +125,16 @@ class AuthorizationCode(models.Model):
 
 
 class Token(models.Model):
-    """An access token and (for people) the refresh token issued with it. A refresh token
-    is used once: the refresh makes a new Token row and marks this one `rotated_at`."""
+    """An access token and (for people) the refresh token issued with it, one row, each with
+    a handle of its own. A refresh token is used once: the refresh makes a new Token row and
+    marks this one `rotated_at`."""
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tokens")
-    access_hash = models.CharField(max_length=64, unique=True)
+    access_hash = models.CharField(max_length=64)
     access_expires_at = models.DateTimeField()
-    refresh_hash = models.CharField(max_length=64, unique=True, null=True)
+    refresh_hash = models.CharField(max_length=64, null=True)
     refresh_expires_at = models.DateTimeField(null=True)
     scope = models.CharField(max_length=500)
     issued_at = models.DateTimeField(default=clock.now)

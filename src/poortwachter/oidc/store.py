@@ -58,24 +58,24 @@ def _with_person(columns: tuple, statement: str, params) -> dict | None:
 _ACCESS = ("id", "scope", "grant_id", "app_id")
 
 
-def live_access(organisation_id: int, digest: str, at) -> dict | None:
-    """The live access token with the `digest`, its grant's app and its person; `at` is
-    `sql.at(now)`."""
+def live_access(organisation_id: int, token_id: int, digest: str, at) -> dict | None:
+    """The live access token `token_id` if its secret has the `digest`, with its grant's app
+    and its person; `at` is `sql.at(now)`."""
     return _with_person(
         _ACCESS,
         f"SELECT t.id, t.scope, t.grant_id, g.app_id, {_PERSON_SQL} FROM {T} t "
         f"JOIN {G} g ON g.id = t.grant_id LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
-        f"WHERE t.organisation_id = %s AND t.access_hash = %s AND t.access_expires_at > %s "
-        f"AND g.revoked_at IS NULL {_ROLE_ORDER}", [organisation_id, digest, at])
+        f"WHERE t.id = %s AND t.organisation_id = %s AND t.access_hash = %s AND t.access_expires_at > %s "
+        f"AND g.revoked_at IS NULL {_ROLE_ORDER}", [token_id, organisation_id, digest, at])
 
 
 _REFRESH = ("id", "scope", "grant_id", "refresh_expires_at", "expired", "rotated", "revoked", "app_id", "sid",
             "auth_time", "amr", "acr")
 
 
-def refresh_token(organisation_id: int, digest: str, at) -> dict | None:
-    """The refresh token with its grant and person; `expired`, `rotated` and `revoked` say
-    what is wrong with it, if anything."""
+def refresh_token(organisation_id: int, token_id: int, digest: str, at) -> dict | None:
+    """The refresh token of row `token_id`, if its secret has the `digest`, with its grant
+    and person; `expired`, `rotated` and `revoked` say what is wrong with it, if anything."""
     row = _with_person(
         _REFRESH,
         f"SELECT t.id, t.scope, t.grant_id, t.refresh_expires_at, "
@@ -84,7 +84,8 @@ def refresh_token(organisation_id: int, digest: str, at) -> dict | None:
         f"CASE WHEN g.revoked_at IS NULL THEN 0 ELSE 1 END, "
         f"g.app_id, g.sid, g.auth_time, g.amr, g.acr, {_PERSON_SQL} FROM {T} t "
         f"JOIN {G} g ON g.id = t.grant_id LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
-        f"WHERE t.organisation_id = %s AND t.refresh_hash = %s {_ROLE_ORDER}", [at, organisation_id, digest])
+        f"WHERE t.id = %s AND t.organisation_id = %s AND t.refresh_hash = %s {_ROLE_ORDER}",
+        [at, token_id, organisation_id, digest])
     if row is not None:
         row["amr"] = sql.as_list(row["amr"])
     return row
@@ -94,14 +95,15 @@ _CODE = ("id", "app_id", "redirect_uri", "scope", "nonce", "code_challenge", "si
          "used", "expired")
 
 
-def code(organisation_id: int, digest: str, at) -> dict | None:
+def code(organisation_id: int, code_id: int, digest: str, at) -> dict | None:
+    """Code `code_id` if its secret has the `digest`, with its person."""
     row = _with_person(
         _CODE,
         f"SELECT c.id, c.app_id, c.redirect_uri, c.scope, c.nonce, c.code_challenge, c.sid, c.auth_time, "
         f"c.amr, c.acr, CASE WHEN c.used_at IS NULL THEN 0 ELSE 1 END, "
         f"CASE WHEN c.expires_at <= %s THEN 1 ELSE 0 END, {_PERSON_SQL} FROM {C} c "
-        f"JOIN {U} u ON u.id = c.user_id {_ROLES_JOIN} WHERE c.organisation_id = %s AND c.code_hash = %s "
-        f"{_ROLE_ORDER}", [at, organisation_id, digest])
+        f"JOIN {U} u ON u.id = c.user_id {_ROLES_JOIN} WHERE c.id = %s AND c.organisation_id = %s "
+        f"AND c.code_hash = %s {_ROLE_ORDER}", [at, code_id, organisation_id, digest])
     if row is not None:
         row["amr"] = sql.as_list(row["amr"])
     return row
@@ -128,22 +130,22 @@ _TOKEN_COLUMNS = ("organisation_id, grant_id, access_hash, access_expires_at, re
 
 
 def insert_token(organisation_id: int, grant_id: int, access_hash: str, access_expires_at, refresh_hash: str | None,
-                 refresh_expires_at, scope: str, issued_at) -> None:
-    """The datetimes are given as `sql.at` made them."""
-    sql.changed(f"INSERT INTO {T} ({_TOKEN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [organisation_id, grant_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at,
-                 scope, issued_at])
+                 refresh_expires_at, scope: str, issued_at) -> int:
+    """The new row's id; the datetimes are given as `sql.at` made them."""
+    return sql.value(f"INSERT INTO {T} ({_TOKEN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                     [organisation_id, grant_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at,
+                      scope, issued_at])
 
 
 def insert_machine_token(organisation_id: int, app_id: int, access_hash: str, access_expires_at, scope: str,
-                         issued_at) -> bool:
+                         issued_at) -> int | None:
     """An access token of the machine app's standing grant (client credentials), found and
-    written in one statement; false when the app has no live standing grant."""
-    return sql.changed(
+    written in one statement: its id, or None when the app has no live standing grant."""
+    return sql.value(
         f"INSERT INTO {T} ({_TOKEN_COLUMNS}) SELECT %s, g.id, %s, %s, NULL, NULL, %s, %s FROM {G} g "
         f"WHERE g.organisation_id = %s AND g.app_id = %s AND g.user_id IS NULL AND g.revoked_at IS NULL "
-        f"ORDER BY g.id LIMIT 1",
-        [organisation_id, access_hash, access_expires_at, scope, issued_at, organisation_id, app_id]) == 1
+        f"ORDER BY g.id LIMIT 1 RETURNING id",
+        [organisation_id, access_hash, access_expires_at, scope, issued_at, organisation_id, app_id])
 
 
 def role_names(user_id: int) -> list[str]:

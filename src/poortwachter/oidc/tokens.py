@@ -8,10 +8,9 @@
   chain (the grant).
 - client_credentials: machine apps only.
 
-Access and refresh tokens are opaque random strings; only their SHA-256 is stored."""
+Codes, access and refresh tokens are a handle naming their row and a secret of which only
+the SHA-256 is stored (handles.py)."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
@@ -22,7 +21,7 @@ from django.db.models.functions import Least
 
 from poortwachter import clock
 from poortwachter.accounts.models import User, UserStatus
-from poortwachter.oidc import claims, id_tokens, store
+from poortwachter.oidc import claims, handles, id_tokens, store
 from poortwachter.oidc.models import App, AppKind, Grant, Token
 from poortwachter.oidc.pkce import verifier_matches
 from poortwachter.security import audit
@@ -41,10 +40,6 @@ class TokenError(Exception):
         self.error, self.description = error, description
 
 
-def digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def may_sign_in(person, organisation) -> bool:
     """Still allowed in: the account is active and the organisation lets people in."""
     return person.status == UserStatus.ACTIVE and not organisation_status.refusal(organisation)
@@ -59,30 +54,39 @@ def revoke_grant(grant_id: int | None) -> int:
 @dataclass
 class NewTokens:
     """An access token (and refresh token) made, hashed and dated before the transaction
-    that writes them: on SQLite the write lock is then held for the statements alone, and the
-    other workers wait less."""
+    that writes them, and put into words after it (their handles need the row's id): on
+    SQLite the write lock is then held for the statements alone, and the other workers wait
+    less."""
 
-    body: dict
+    scope: str
+    access_secret: str
     access_hash: str
+    refresh_secret: str | None
     refresh_hash: str | None
     issued_at: object  # the times as sql.at makes them
     access_until: object
+    token_id: int | None = None
 
     @classmethod
     def make(cls, scope: str, now, refresh: bool) -> "NewTokens":
-        access = secrets.token_urlsafe(32)
-        body = {"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": scope}
-        refresh_hash = None
-        if refresh:
-            body["refresh_token"] = secrets.token_urlsafe(32)
-            refresh_hash = digest(body["refresh_token"])
-        return cls(body, digest(access), refresh_hash, sql.at(now), sql.at(now + ACCESS_LIFETIME))
+        access = handles.new_secret()
+        refresh_secret = handles.new_secret() if refresh else None
+        return cls(scope, access, handles.digest(access), refresh_secret,
+                   handles.digest(refresh_secret) if refresh_secret else None, sql.at(now),
+                   sql.at(now + ACCESS_LIFETIME))
 
-    def write(self, organisation, grant_id: int, refresh_until=None) -> dict:
+    def write(self, organisation, grant_id: int, refresh_until=None) -> None:
         """Store them as tokens of the grant; `refresh_until` as the database gives or takes it."""
-        store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until, self.refresh_hash,
-                           refresh_until, self.body["scope"], self.issued_at)
-        return self.body
+        self.token_id = store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until,
+                                           self.refresh_hash, refresh_until, self.scope, self.issued_at)
+
+    def body(self) -> dict:
+        """The token response (without an ID token), once written."""
+        answer = {"access_token": handles.make("access", self.token_id, self.access_secret), "token_type": "Bearer",
+                  "expires_in": ACCESS_SECONDS, "scope": self.scope}
+        if self.refresh_secret:
+            answer["refresh_token"] = handles.make("refresh", self.token_id, self.refresh_secret)
+        return answer
 
 
 def _chain_end(organisation, now):
@@ -95,7 +99,8 @@ def _chain_end(organisation, now):
 
 def exchange_code(organisation, app: App, post) -> dict:
     now = clock.now()
-    row = store.code(organisation.id, digest(post.get("code", "")), sql.at(now))
+    found = handles.read("code", post.get("code", ""))
+    row = store.code(organisation.id, found[0], handles.digest(found[1]), sql.at(now)) if found else None
     if row is None or row["app_id"] != app.pk:
         raise TokenError("invalid_grant", "unknown code")
     person = row["person"]
@@ -125,10 +130,11 @@ def _redeem(organisation, app: App, row: dict, problem: str | None, now) -> dict
         # and a later redemption finds the winner's grant to revoke.
         grant_id = store.insert_grant(organisation.id, app.pk, person.pk, row["scope"], row["sid"],
                                       row["auth_time"], row["amr"], row["acr"], at)
-        if store.use_code(row["id"], at, grant_id):
-            return new.write(organisation, grant_id, chain_end)
-        transaction.set_rollback(True)
-        return None
+        if not store.use_code(row["id"], at, grant_id):
+            transaction.set_rollback(True)
+            return None
+        new.write(organisation, grant_id, chain_end)
+    return new.body()
 
 
 def _code_problem(organisation, row: dict, person, post) -> str | None:
@@ -159,7 +165,8 @@ def _replayed_code(organisation, app, row: dict):
 def refresh(organisation, app: App, post) -> dict:
     now = clock.now()
     at = sql.at(now)
-    row = store.refresh_token(organisation.id, digest(post.get("refresh_token", "")), at)
+    found = handles.read("refresh", post.get("refresh_token", ""))
+    row = store.refresh_token(organisation.id, found[0], handles.digest(found[1]), at) if found else None
     if row is None or row["app_id"] != app.pk or row["revoked"]:
         raise TokenError("invalid_grant", "unknown or revoked refresh token")
     if row["rotated"]:
@@ -176,9 +183,10 @@ def refresh(organisation, app: App, post) -> dict:
         won = store.rotate(row["id"], at)
         if won:
             # The chain keeps its end: the column's value goes back as it came.
-            body = new.write(organisation, row["grant_id"], row["refresh_expires_at"])
+            new.write(organisation, row["grant_id"], row["refresh_expires_at"])
     if not won:
         _replayed_refresh(organisation, app, row)
+    body = new.body()
     if "openid" in scope.split():
         body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, scope,
                                                roles=person.roles)
@@ -215,19 +223,22 @@ def client_credentials(organisation, app: App, post) -> dict:
     # One standing grant per machine app: revoking it (console, revocation) ends its tokens.
     # The token is written straight onto it (one statement); the grant is made when there is none.
     new = NewTokens.make(scope, clock.now(), refresh=False)
-    if store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope, new.issued_at):
-        return new.body
-    grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes)
-    return new.write(organisation, grant.pk)
+    new.token_id = store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope,
+                                              new.issued_at)
+    if new.token_id is None:
+        grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes)
+        new.write(organisation, grant.pk)
+    return new.body()
 
 
 # --- looking tokens up ----------------------------------------------------------------------------
 
 def userinfo(organisation, value: str) -> dict | None:
     """The claims UserInfo answers for the live access token `value`, or None."""
-    if not value:
+    found = handles.read("access", value)
+    if found is None:
         return None
-    row = store.live_access(organisation.id, digest(value), sql.at(clock.now()))
+    row = store.live_access(organisation.id, found[0], handles.digest(found[1]), sql.at(clock.now()))
     person = row["person"] if row is not None else None
     scopes = set(row["scope"].split()) if row is not None else set()
     if person is None or "openid" not in scopes or not may_sign_in(person, organisation):
@@ -237,18 +248,23 @@ def userinfo(organisation, value: str) -> dict | None:
 
 def access_token(organisation, value: str) -> Token | None:
     """The live access token `value` of this organisation, with its grant, user and app."""
-    if not value:
+    found = handles.read("access", value)
+    if found is None:
         return None
     row = (Token.objects.select_related("grant", "grant__user", "grant__app")
-           .filter(organisation=organisation, access_hash=digest(value), access_expires_at__gt=clock.now(),
-                   grant__revoked_at__isnull=True).first())
+           .filter(pk=found[0], organisation=organisation, access_hash=handles.digest(found[1]),
+                   access_expires_at__gt=clock.now(), grant__revoked_at__isnull=True).first())
     return row if row is not None and _still_allowed(row, organisation) else None
 
 
 def refresh_token(organisation, value: str) -> Token | None:
+    found = handles.read("refresh", value)
+    if found is None:
+        return None
     row = (Token.objects.select_related("grant", "grant__user", "grant__app")
-           .filter(organisation=organisation, refresh_hash=digest(value), rotated_at__isnull=True,
-                   refresh_expires_at__gt=clock.now(), grant__revoked_at__isnull=True).first())
+           .filter(pk=found[0], organisation=organisation, refresh_hash=handles.digest(found[1]),
+                   rotated_at__isnull=True, refresh_expires_at__gt=clock.now(), grant__revoked_at__isnull=True)
+           .first())
     return row if row is not None and _still_allowed(row, organisation) else None
 
 
@@ -263,10 +279,15 @@ def _subject(row: dict):
 def revoke(organisation, app: App, value: str) -> None:
     """RFC 7009: a refresh token takes its whole grant with it; an access token only
     itself. Tokens of other apps (or organisations) are left alone, silently."""
-    digest_ = digest(value or "")
-    row = Token.objects.select_related("grant").filter(organisation=organisation, refresh_hash=digest_).first()
-    if row is not None and row.grant.app_id == app.pk:
-        revoke_grant(row.grant_id)
+    found = handles.read("refresh", value)
+    if found is not None:
+        row = (Token.objects.select_related("grant")
+               .filter(pk=found[0], organisation=organisation, refresh_hash=handles.digest(found[1])).first())
+        if row is not None and row.grant.app_id == app.pk:
+            revoke_grant(row.grant_id)
         return
-    (Token.objects.filter(organisation=organisation, access_hash=digest_, grant__app=app)
-     .update(access_expires_at=Least(F("access_expires_at"), clock.now())))
+    found = handles.read("access", value)
+    if found is not None:
+        (Token.objects.filter(pk=found[0], organisation=organisation, access_hash=handles.digest(found[1]),
+                              grant__app=app)
+         .update(access_expires_at=Least(F("access_expires_at"), clock.now())))

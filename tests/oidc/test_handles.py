@@ -1,0 +1,66 @@
+"""Codes and tokens name their row in an encrypted handle and prove themselves with a
+secret (oidc/handles.py). What an attacker or a curious app must never get out of that."""
+
+import base64
+
+import pytest
+
+from poortwachter.oidc import handles
+from tests.oidc.flows import code_for, redeem, refresh, tokens_for, userinfo
+
+
+def _handle_bytes(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value[:handles.HANDLE_LENGTH] + "==")
+
+
+def test_a_handle_reveals_neither_the_row_nor_its_neighbours(client, org, user, web_app):
+    first, second = tokens_for(client, org, user, web_app), tokens_for(client, org, user, web_app)
+    ids = [handles.read("access", t["access_token"])[0] for t in (first, second)]
+    assert ids[1] > ids[0]  # consecutive rows ...
+    a, b = _handle_bytes(first["access_token"]), _handle_bytes(second["access_token"])
+    assert sum(x != y for x, y in zip(a, b)) >= 10  # ... whose handles look unrelated
+    # The access and refresh token of one row do not share a handle either.
+    assert first["access_token"][:handles.HANDLE_LENGTH] != first["refresh_token"][:handles.HANDLE_LENGTH]
+
+
+def test_an_access_token_is_no_refresh_token_and_a_refresh_token_no_access_token(client, org, user, web_app):
+    tokens = tokens_for(client, org, user, web_app)
+    assert refresh(client, org, web_app, tokens["access_token"]).json()["error"] == "invalid_grant"
+    assert userinfo(client, org, tokens["refresh_token"]).status_code == 401
+    assert userinfo(client, org, tokens["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("change", ["handle", "secret"])
+def test_an_altered_token_is_refused(client, org, user, web_app, change):
+    token = tokens_for(client, org, user, web_app)["access_token"]
+    at = 3 if change == "handle" else handles.HANDLE_LENGTH + 3
+    altered = token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1:]
+    assert userinfo(client, org, altered).status_code == 401
+    assert userinfo(client, org, token).status_code == 200
+
+
+def test_one_codes_handle_with_another_codes_secret_is_refused_and_burns_nothing(client, org, user, web_app):
+    first, second = code_for(client, org, user, web_app), code_for(client, org, user, web_app, signed_in=True)
+    mixed = first[:handles.HANDLE_LENGTH] + second[handles.HANDLE_LENGTH:]
+    assert redeem(client, org, web_app, mixed).json()["error"] == "invalid_grant"
+    assert redeem(client, org, web_app, first).status_code == 200
+    assert redeem(client, org, web_app, second).status_code == 200
+
+
+def test_made_up_values_are_refused_before_any_query(org, django_assert_num_queries):
+    from poortwachter.oidc import tokens
+
+    made_up = ["", "x", "A" * 65, handles.make("refresh", 1, "geheim"), "é" * 70, "A" * 500, "%%%" * 30]
+    with django_assert_num_queries(0):
+        for value in made_up:
+            assert handles.read("access", value) is None
+            assert tokens.userinfo(org, value) is None and tokens.access_token(org, value) is None
+    forged = handles.make("access", 1, "geheim")
+    assert handles.read("access", forged) == (1, "geheim")
+
+
+def test_a_new_secret_key_ends_every_token_in_circulation(client, org, user, web_app, settings):
+    token = tokens_for(client, org, user, web_app)["access_token"]
+    settings.SECRET_KEY = "een-ander-geheim-" + "x" * 40
+    assert handles.read("access", token) is None
+    assert userinfo(client, org, token).status_code == 401
