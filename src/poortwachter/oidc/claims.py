@@ -12,10 +12,17 @@ from django.conf import settings
 # database ids in another installation's export; a name-based UUID of the organisation's
 # and the user's ids is stable and reveals nothing a client could use.
 SUBJECT_NAMESPACE = uuid.UUID("8f2b6a52-3d0e-4c55-9a51-7c1f0f5f2a10")
+_subjects: dict[tuple, str] = {}  # every ID token and UserInfo answer needs one; a uuid5 costs more than the lookup
 
 
 def subject(user) -> str:
-    return str(uuid.uuid5(SUBJECT_NAMESPACE, f"{user.organisation_id}:{user.pk}"))
+    key = (user.organisation_id, user.pk)
+    found = _subjects.get(key)
+    if found is None:
+        if len(_subjects) >= 20_000:
+            _subjects.clear()
+        found = _subjects[key] = str(uuid.uuid5(SUBJECT_NAMESPACE, f"{user.organisation_id}:{user.pk}"))
+    return found
 
 
 def session_id(session_key: str | None) -> str:
