@@ -113,7 +113,7 @@ def test_cli_refuses_a_bad_redirect_uri_in_one_line(org, capsys):
 
 def test_cli_rotatesecret_prints_a_secret_that_works(client, org, user, web_app, capsys):
     assert cli.main(["rotatesecret", org.slug, web_app.client_id]) == 0
-    secret = re.search(r": (\S+)", capsys.readouterr().out).group(1)
+    secret = re.search(r"^Nieuw geheim voor .*?: (\S+)", capsys.readouterr().out, re.MULTILINE).group(1)
     assert App.objects.get(pk=web_app.pk).secret_hash == hashlib.sha256(secret.encode()).hexdigest()
 
 
