@@ -5,6 +5,8 @@ page, or memory that grows with every address an attacker makes up."""
 import io
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from poortwachter.system import handler as handler_module
 from poortwachter.wsgi import application
@@ -22,8 +24,16 @@ def _get(path: str, wsgi=application) -> tuple[int, bytes]:
 
 @pytest.fixture
 def fresh():
-    """A handler of its own, so no other test's paths are remembered."""
-    return handler_module.Handler()
+    """A handler of its own, so no other test's paths are remembered. Like Django's test
+    client, the test keeps its database connection across requests (the connection holds
+    the test's transaction; at the end of a request Django would close it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield handler_module.Handler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_each_request_gets_its_own_organisation_from_a_remembered_path(db, fresh):
