@@ -1,9 +1,7 @@
 """Audit events: one typed row for every security-relevant event, written in the same
 transaction as the change it records."""
 
-from functools import cache
-
-from django.db import connection, models
+from django.db import models
 
 from poortwachter import clock
 from poortwachter.security.source import source_address
@@ -121,20 +119,6 @@ def record(type: Event, *, request=None, organisation=None, actor=None, subject=
         "at": clock.now(),
     }
     # Plain SQL, no model instance on the way in: every sign-in writes one (system.sql).
-    row["id"] = sql.value(_insert(), [row["organisation_id"], row["type"], row["actor_id"], row["subject_id"],
-                                      row["subject_label"], row["reason"], _source_field().get_db_prep_save(
-                                          row["source"], connection), row["user_agent"], sql.at(row["at"])])
+    written = {**row, "source": sql.prepared(AuditEvent, "source", row["source"]), "at": sql.at(row["at"])}
+    row["id"] = sql.value(sql.insert_into(AuditEvent, tuple(row), "RETURNING id"), list(written.values()))
     return sql.built(AuditEvent, row)
-
-
-@cache
-def _insert() -> str:
-    columns = ("organisation_id", "type", "actor_id", "subject_id", "subject_label", "reason", "source", "user_agent",
-               "at")
-    return (f"INSERT INTO {sql.table(AuditEvent)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id")
-
-
-@cache
-def _source_field():
-    return AuditEvent._meta.get_field("source")  # prepares an address as the ORM would (PostgreSQL: inet)

@@ -14,7 +14,6 @@ from functools import cache
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connection
 from django.utils import timezone
 
 from poortwachter.system import sql
@@ -37,21 +36,8 @@ def _select() -> str:
             f"WHERE s.session_key = %s AND s.expire_date > %s")
 
 
-@cache
-def _insert() -> str:
-    from poortwachter.signin.models import Session
-
-    columns = ("session_key", "session_data", "expire_date", "organisation_id", "user_id", "source", "user_agent",
-               "signed_in_at")
-    return (f"INSERT INTO {sql.table(Session)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (session_key) DO NOTHING")
-
-
-@cache
-def _source_field():
-    from poortwachter.signin.models import Session
-
-    return Session._meta.get_field("source")
+_COLUMNS = ("session_key", "session_data", "expire_date", "organisation_id", "user_id", "source", "user_agent",
+            "signed_in_at")
 
 
 class SessionStore(DatabaseSessionStore):
@@ -112,10 +98,9 @@ class SessionStore(DatabaseSessionStore):
         encoded = self.encode(data)
         user_id = data.get("_auth_user_id")
         params = [self.session_key, encoded, sql.at(self.get_expiry_date()), data.get("org"),
-                  int(user_id) if user_id is not None else None,
-                  _source_field().get_db_prep_save(data.get("src"), connection), data.get("ua", "")[:200],
-                  data.get("signed_in_at")]
-        if sql.changed(_insert(), params) != 1:
+                  int(user_id) if user_id is not None else None, sql.prepared(self.model, "source", data.get("src")),
+                  data.get("ua", "")[:200], data.get("signed_in_at")]
+        if sql.changed(sql.insert_into(self.model, _COLUMNS, "ON CONFLICT (session_key) DO NOTHING"), params) != 1:
             raise CreateError
         self._written = encoded
 

@@ -123,6 +123,20 @@ def insert(instance) -> None:
 
 
 @cache
+def insert_into(model, columns: tuple[str, ...], tail: str = "") -> str:
+    """`INSERT INTO <model's table> (columns) VALUES (%s, ...)`, then `tail` (RETURNING id,
+    ON CONFLICT ...): for a hot-path row written from plain values, no model instance."""
+    quote = connection.ops.quote_name
+    return (f"INSERT INTO {table(model)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}){' ' + tail if tail else ''}")
+
+
+def prepared(model, field_name: str, value):
+    """`value` as the model's field would write it (an address becomes PostgreSQL's inet)."""
+    return model._meta.get_field(field_name).get_db_prep_save(value, connection)
+
+
+@cache
 def _insert(model) -> tuple[str, list, object]:
     quote, auto = connection.ops.quote_name, model._meta.auto_field
     fields = [f for f in model._meta.concrete_fields if f is not auto]
