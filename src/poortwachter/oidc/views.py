@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from poortwachter.oidc import authorization, client_auth, form, issuer, keys, rp_logout, tokens
 from poortwachter.oidc.authorization import AppRedirect, PageError
 from poortwachter.oidc.claims import user_claims
+from poortwachter.oidc.models import App
 from poortwachter.security import audit
 from poortwachter.security.audit import Event
 from poortwachter.signin import flow
@@ -48,6 +49,18 @@ def _error(error: str, description: str = "", status: int = 400, **headers) -> J
 def _client_error(error: client_auth.ClientError) -> JsonResponse:
     headers = {"WWW_Authenticate": 'Basic realm="oidc"'} if error.basic else {}
     return _error(error.error, error.description, error.status, **headers)
+
+
+def _calling_app(request) -> tuple[dict, App] | HttpResponse:
+    """The parameters of an app's POST (token, revocation, introspection) and the app that
+    proved itself, or the error to answer."""
+    try:
+        post = form.read(request)
+        return post, client_auth.authenticate(request, request.organisation, post)
+    except form.FormError as error:
+        return _error("invalid_request", str(error))
+    except client_auth.ClientError as error:
+        return _client_error(error)
 
 
 @require_GET
@@ -93,14 +106,10 @@ def authorize(request):
 @csrf_exempt
 @require_POST
 def token(request):
-    organisation = request.organisation
-    try:
-        post = form.read(request)
-        app = client_auth.authenticate(request, organisation, post)
-    except form.FormError as error:
-        return _error("invalid_request", str(error))
-    except client_auth.ClientError as error:
-        return _client_error(error)
+    called = _calling_app(request)
+    if isinstance(called, HttpResponse):
+        return called
+    organisation, (post, app) = request.organisation, called
     grant = GRANTS.get(post.get("grant_type", ""))
     if grant is None:
         return _error("unsupported_grant_type")
@@ -129,13 +138,10 @@ def userinfo(request):
 @csrf_exempt
 @require_POST
 def revoke(request):
-    try:
-        post = form.read(request)
-        app = client_auth.authenticate(request, request.organisation, post)
-    except form.FormError as error:
-        return _error("invalid_request", str(error))
-    except client_auth.ClientError as error:
-        return _client_error(error)
+    called = _calling_app(request)
+    if isinstance(called, HttpResponse):
+        return called
+    post, app = called
     tokens.revoke(request.organisation, app, post.get("token", ""))
     return _json({})  # RFC 7009: 200 whether or not there was such a token
 
@@ -143,14 +149,10 @@ def revoke(request):
 @csrf_exempt
 @require_POST
 def introspect(request):
-    organisation = request.organisation
-    try:
-        post = form.read(request)
-        app = client_auth.authenticate(request, organisation, post)
-    except form.FormError as error:
-        return _error("invalid_request", str(error))
-    except client_auth.ClientError as error:
-        return _client_error(error)
+    called = _calling_app(request)
+    if isinstance(called, HttpResponse):
+        return called
+    organisation, (post, app) = request.organisation, called
     if app.is_public:
         return _error("invalid_client", "introspection needs an authenticated app", 401)
     value, hint = post.get("token", ""), post.get("token_type_hint", "")

@@ -5,8 +5,8 @@ A signed-in page needs the session and its owner: both come in one plain SQL sta
 (a join on the owner column), not two ORM queries; `owner` holds the user row read with it.
 A new session (every sign-in) is one plain INSERT, written inside the sign-in's own
 transaction (signin.flow.grant_session), and not again when the response goes out unless it
-changed since; an ended one is one DELETE. Most of the
-database time of these requests was Django compiling the queries (system.sql)."""
+changed since; an ended one is one DELETE. Most of the database time of these requests was
+Django compiling the queries (system.sql)."""
 
 import json
 import secrets

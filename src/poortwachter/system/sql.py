@@ -12,7 +12,8 @@ counts) or an execute wrapper is installed, Django's cursor is used after all.
 The SQL here is what SQLite and PostgreSQL both speak (RETURNING and ON CONFLICT included).
 Table and column names come from the models (`table`, `column_list`), never typed twice;
 values always travel as parameters; datetimes go through the backend's own adapter (`at`).
-A new row is written from a model instance (`insert`), so each field prepares its own value.
+A new row is written from plain values (`insert_into`); a value a field must prepare (an
+address, PostgreSQL's inet) goes through `prepared`.
 
     from poortwachter.system import sql
     n = sql.value(f"SELECT value FROM {sql.table(Counter)} WHERE key = %s", [key])
@@ -109,19 +110,6 @@ def changed(statement: str, params=()) -> int:
     return _run(statement, params, _count)
 
 
-def insert(instance) -> None:
-    """Write `instance` as a new row, as `save(force_insert=True)` would, and give it its
-    primary key. A duplicate key raises IntegrityError as the ORM's would. No pre_save or
-    post_save signal is sent: only for models nothing listens to (audit events, sessions)."""
-    statement, fields, auto = _insert(type(instance))
-    instance._prepare_related_fields_for_save(operation_name="save")  # refuses unsaved relations, as save() does
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    returned = _run(statement, params, _first if auto is not None else _count)
-    if auto is not None:
-        setattr(instance, auto.attname, returned[0])
-    instance._state.adding, instance._state.db = False, connection.alias
-
-
 @cache
 def insert_into(model, columns: tuple[str, ...], tail: str = "") -> str:
     """`INSERT INTO <model's table> (columns) VALUES (%s, ...)`, then `tail` (RETURNING id,
@@ -134,17 +122,6 @@ def insert_into(model, columns: tuple[str, ...], tail: str = "") -> str:
 def prepared(model, field_name: str, value):
     """`value` as the model's field would write it (an address becomes PostgreSQL's inet)."""
     return model._meta.get_field(field_name).get_db_prep_save(value, connection)
-
-
-@cache
-def _insert(model) -> tuple[str, list, object]:
-    quote, auto = connection.ops.quote_name, model._meta.auto_field
-    fields = [f for f in model._meta.concrete_fields if f is not auto]
-    statement = (f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) "
-                 f"VALUES ({', '.join(['%s'] * len(fields))})")
-    if auto is not None:
-        statement += f" RETURNING {quote(auto.column)}"
-    return statement, fields, auto
 
 
 def instance(model, statement: str, params=(), *, offset: int = 0):
