@@ -64,3 +64,18 @@ def test_a_new_secret_key_ends_every_token_in_circulation(client, org, user, web
     settings.SECRET_KEY = "een-ander-geheim-" + "x" * 40
     assert handles.read("access", token) is None
     assert userinfo(client, org, token).status_code == 401
+
+
+def test_handles_made_and_read_in_different_threads_agree():
+    # Each thread keeps cipher contexts of its own (they are not thread-safe): what one
+    # thread makes, any other reads back, and two threads at once do not garble each other.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def make_many(start):
+        return [(n, handles.make("access", n, "s" * 43)) for n in range(start, start + 500)]
+
+    with ThreadPoolExecutor(4) as pool:
+        made = [pair for batch in pool.map(make_many, range(0, 4000, 500)) for pair in batch]
+        read = list(pool.map(lambda pair: handles.read("access", pair[1]), made))
+    assert read == [(n, "s" * 43) for n, _ in made]
+    assert len({value for _, value in made}) == len(made)

@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import secrets
+import threading
 from functools import cache
 
 from cryptography.hazmat.primitives import hashes
@@ -43,6 +44,25 @@ def _cipher(secret_key: str) -> Cipher:
     return Cipher(algorithms.AES(key), modes.ECB())  # one block, never two alike: ECB is the block cipher itself
 
 
+class _Contexts(threading.local):
+    """An encrypting and a decrypting context per thread and key, kept open: ECB turns each
+    whole block handed to `update` into its result at once, so one context serves every
+    handle, and opening one cost more than the block itself (contexts are not thread-safe)."""
+
+    def __init__(self):
+        self.by_key: dict[str, tuple] = {}
+
+    def get(self, secret_key: str) -> tuple:
+        found = self.by_key.get(secret_key)
+        if found is None:
+            cipher = _cipher(secret_key)
+            found = self.by_key[secret_key] = (cipher.encryptor(), cipher.decryptor())
+        return found
+
+
+_contexts = _Contexts()
+
+
 def _fixed(kind: str) -> bytes:
     return _PREFIX + _KINDS[kind] + bytes(4)  # 8 bytes; the row id fills the other 8
 
@@ -58,8 +78,7 @@ def digest(secret: str) -> str:
 
 def make(kind: str, row_id: int, secret: str) -> str:
     """The value handed out for row `row_id` of `kind` ("code", "access", "refresh")."""
-    encryptor = _cipher(settings.SECRET_KEY).encryptor()
-    block = encryptor.update(_fixed(kind) + row_id.to_bytes(8, "big")) + encryptor.finalize()
+    block = _contexts.get(settings.SECRET_KEY)[0].update(_fixed(kind) + row_id.to_bytes(8, "big"))
     return base64.urlsafe_b64encode(block).rstrip(b"=").decode() + secret
 
 
@@ -73,8 +92,7 @@ def read(kind: str, value: str) -> tuple[int, str] | None:
         return None
     if len(raw) != 16:
         return None
-    decryptor = _cipher(settings.SECRET_KEY).decryptor()
-    block = decryptor.update(raw) + decryptor.finalize()
+    block = _contexts.get(settings.SECRET_KEY)[1].update(raw)
     if block[:8] != _fixed(kind):
         return None
     return int.from_bytes(block[8:], "big"), value[HANDLE_LENGTH:]

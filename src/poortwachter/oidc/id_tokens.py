@@ -26,8 +26,7 @@ def _segment(data: bytes) -> bytes:
 
 def sign(organisation, payload: dict, alg: str = "ES256", typ: str = "JWT") -> str:
     signer = keys.signing_key(organisation, alg)
-    header = json.dumps({"alg": signer.alg, "kid": signer.kid, "typ": typ}, separators=(",", ":"))
-    signing_input = _segment(header.encode()) + b"." + _segment(json.dumps(payload, separators=(",", ":")).encode())
+    signing_input = signer.header(typ) + b"." + _segment(json.dumps(payload, separators=(",", ":")).encode())
     return (signing_input + b"." + _segment(signer.sign(signing_input))).decode("ascii")
 
 

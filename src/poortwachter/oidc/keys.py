@@ -8,6 +8,7 @@ and decrypting per token would cost more than the signature. Tokens are signed w
 `cryptography` directly (id_tokens.py); joserfc makes the keys and reads tokens back."""
 
 import base64
+import json
 import os
 import secrets
 import threading
@@ -83,10 +84,20 @@ class Signer:
     """The private half of one signing key, ready to sign: the decrypted key object of
     `cryptography`, kept only in this process's memory (never logged, never pickled)."""
 
-    __slots__ = ("kid", "alg", "_key")
+    __slots__ = ("kid", "alg", "_key", "_headers")
 
     def __init__(self, kid: str, alg: str, private_key):
         self.kid, self.alg, self._key = kid, alg, private_key
+        self._headers: dict[str, bytes] = {}
+
+    def header(self, typ: str) -> bytes:
+        """The JWS header of this key with `typ`, base64url-encoded: the same for every
+        token the key signs, so encoded once."""
+        found = self._headers.get(typ)
+        if found is None:
+            text = json.dumps({"alg": self.alg, "kid": self.kid, "typ": typ}, separators=(",", ":"))
+            found = self._headers[typ] = base64.urlsafe_b64encode(text.encode()).rstrip(b"=")
+        return found
 
     def sign(self, message: bytes) -> bytes:
         """The JWS signature of `message` (RFC 7518 3.3 and 3.4: ES256 as r || s)."""
