@@ -171,17 +171,21 @@ def test_token_responses_are_never_cached(client, org, user, web_app):
 
 
 def test_housekeeping_removes_what_can_no_longer_be_used_and_keeps_the_rest(client, org, user, web_app, clock):
+    from poortwachter.oidc import handles
     from poortwachter.oidc.housekeeping import prune
-    from poortwachter.oidc.models import AuthorizationCode, Token
+    from poortwachter.oidc.models import Grant, Token
 
     old = tokens_for(client, org, user, web_app)
     unused_code = code_for(client, org, user, web_app, signed_in=True)
-    assert unused_code
     clock.advance(timedelta(days=2))
     client.logout()
     fresh = tokens_for(client, org, user, web_app)
+    waiting = code_for(client, org, user, web_app, signed_in=True)  # not expired: kept
     counts = prune()
-    assert counts["codes"] == 2 and AuthorizationCode.objects.count() == 1
+    assert counts["codes"] == 1
+    kept = set(Grant.objects.values_list("pk", flat=True))
+    assert handles.read("code", unused_code)[0] not in kept
+    assert handles.read("code", waiting)[0] in kept and len(kept) == 3  # the old and the fresh grant too
     assert refresh(client, org, web_app, fresh["refresh_token"]).status_code == 200
     assert refresh(client, org, web_app, old["refresh_token"]).status_code == 200  # its chain still lives
     assert Token.objects.count() >= 2

@@ -139,3 +139,18 @@ def test_the_worker_retries_a_back_channel_logout_that_failed(client, org, user,
         clock.advance(timedelta(seconds=31))
         worker.run(once=True)
     assert LogoutDelivery.objects.get().delivered_at is not None
+
+
+def test_a_code_not_yet_redeemed_dies_with_the_session_and_its_app_is_not_told(client, org, user):
+    # A code is the first state of its grant: ending the session revokes it, but the app
+    # never signed anyone in with it, so there is nobody to log out there.
+    from tests.oidc.flows import code_for, redeem
+
+    with LogoutReceiver() as receiver:
+        app = helpers.make_app(org, backchannel_logout_uri=receiver.url)
+        code = code_for(client, org, user, app)
+        client.post(f"/{org.slug}/logout")
+        assert not LogoutDelivery.objects.exists()
+        response = redeem(client, org, app, code)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    assert receiver.tokens == []

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.exceptions import ValidationError
 
-from poortwachter.oidc.models import AuthorizationCode
+from poortwachter.oidc.models import Grant
 from poortwachter.oidc.registration import check_uri
 from tests.oidc import helpers
 from tests.signin.helpers import login
@@ -64,7 +64,7 @@ def test_a_redirect_uri_that_is_not_registered_exactly_gets_an_error_page_and_no
     response = authorize(client, org, app, attack)
     assert response.status_code == 400
     assert "Location" not in response
-    assert not AuthorizationCode.objects.exists()
+    assert not Grant.objects.exists()  # no code was made
 
 
 def test_the_registered_uri_itself_gets_a_code(client, org, user, web_app):

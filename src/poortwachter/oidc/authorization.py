@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from poortwachter import clock
 from poortwachter.oidc import app_lookup, claims, handles
 from poortwachter.oidc.issuer import issuer
-from poortwachter.oidc.models import App, AppKind, AuthorizationCode
+from poortwachter.oidc.models import App, AppKind, Grant
 
 CODE_LIFETIME = timedelta(minutes=10)
 CHALLENGE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
@@ -143,15 +143,16 @@ def without_forcing(path: str, params) -> str:
 
 
 def issue_code(areq: AuthorizationRequest, request) -> str:
-    """Make the single-use code and return the URL that takes the person back to the app."""
+    """Make the single-use code (the grant it will become, models.Grant) and return the URL
+    that takes the person back to the app."""
     organisation, user = request.organisation, request.user
     amr, acr, auth_time = claims.assurance(request.session)
     secret = handles.new_secret()
-    row = AuthorizationCode.objects.create(
+    row = Grant.objects.create(
         organisation=organisation, app=areq.app, user=user, code_hash=handles.digest(secret),
         redirect_uri=areq.redirect_uri, scope=" ".join(areq.scope), nonce=areq.nonce,
         code_challenge=areq.code_challenge, sid=claims.session_id(request.session.session_key),
-        auth_time=auth_time, amr=amr, acr=acr, expires_at=clock.now() + CODE_LIFETIME)
+        auth_time=auth_time, amr=amr, acr=acr, code_expires_at=clock.now() + CODE_LIFETIME)
     return back_to_app(areq.redirect_uri, organisation, code=handles.make("code", row.pk, secret), state=areq.state)
 
 

@@ -51,6 +51,8 @@ def _end(user, grants, *, with_sid: bool) -> None:
     queued = []
     for grant in grants:
         app, sid = grant.app, grant.sid if with_sid else ""
+        if grant.issued_at is None:
+            continue  # a code not yet redeemed: revoked above, the app never signed anyone in with it
         if not app.backchannel_logout_uri or (app.pk, sid) in sent:
             continue
         sent.add((app.pk, sid))

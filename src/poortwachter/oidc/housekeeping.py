@@ -1,6 +1,6 @@
-"""Clearing away what can no longer be used: codes a day after they expired, tokens a day
-after they can no longer be used, grants with no tokens left that ended more than a day
-ago, and delivered (or given-up) back-channel logouts after a week. `poortwachter
+"""Clearing away what can no longer be used: codes never redeemed (grants that issued
+nothing) a day after they expired, tokens a day after they can no longer be used, grants
+with no tokens left that ended more than a day ago, and delivered (or given-up) back-channel logouts after a week. `poortwachter
 pruneoidc` runs it; the worker may call `prune()` hourly."""
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 
 from poortwachter import clock
-from poortwachter.oidc.models import AuthorizationCode, Grant, LogoutDelivery, Token
+from poortwachter.oidc.models import Grant, LogoutDelivery, Token
 
 GRACE = timedelta(days=1)
 LOGOUTS_KEPT = timedelta(days=7)
@@ -16,7 +16,7 @@ LOGOUTS_KEPT = timedelta(days=7)
 
 def prune() -> dict:
     before = clock.now() - GRACE
-    counts = {"codes": AuthorizationCode.objects.filter(expires_at__lt=before).delete()[0]}
+    counts = {"codes": Grant.objects.filter(issued_at__isnull=True, code_expires_at__lt=before).delete()[0]}
     dead = (Q(access_expires_at__lt=before) & (Q(refresh_hash__isnull=True) | Q(refresh_expires_at__lt=before)
                                                 | Q(rotated_at__lt=before)))
     counts["tokens"] = Token.objects.filter(dead | Q(grant__revoked_at__lt=before)).delete()[0]

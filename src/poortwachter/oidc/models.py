@@ -1,6 +1,6 @@
 """What the OpenID Connect provider keeps: per organisation its signing keys, its apps
-(clients), authorization codes, grants (one sign-in of one person into one app, with the
-chain of tokens issued from it) and the back-channel logouts still to deliver.
+(clients), grants (one sign-in of one person into one app: first its authorization code,
+then the chain of tokens issued from it) and the back-channel logouts still to deliver.
 
 Every secret (client secret, code, access and refresh token) is stored only as its
 SHA-256; every row carries its organisation and every query names it. Codes and tokens are
@@ -76,9 +76,17 @@ class Grant(models.Model):
     """One authorization: a person signed into an app (or a machine app authenticated).
     Every token issued from it dies with it: revoking the grant revokes the chain.
 
-    Indexes are few on purpose: every code exchange writes a grant, and each index is more
-    pages written per sign-in. Grants are found by person (`user`), and by one of a person's
-    sessions (`user` and `sid`): one index serves both."""
+    A person's grant begins as their authorization code: the authorize endpoint writes the
+    row with the code's columns, and redeeming the code marks it `issued_at` and writes the
+    first tokens. So a code exchange updates one row instead of writing a code, a grant and
+    naming one in the other (bench/oidc.py). Until then (`issued_at` empty) the grant has
+    issued nothing: no app is told when it ends, and housekeeping clears it away once its
+    code has expired. A machine app's standing grant is issued when it is made.
+
+    Indexes are few on purpose: every sign-in into an app writes a grant, and each index is
+    more pages written. Grants are found by their id (the code's handle, the tokens), by
+    person (`user`), and by one of a person's sessions (`user` and `sid`): one index serves
+    both."""
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)
@@ -91,7 +99,15 @@ class Grant(models.Model):
     amr = models.JSONField(default=list)
     acr = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    issued_at = models.DateTimeField(null=True, blank=True)  # the code redeemed (or a machine grant made)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The authorization code it began as: its secret proven by `code_hash` (found by id),
+    # what the token request must repeat, and how long it may wait to be redeemed.
+    code_hash = models.CharField(max_length=64, blank=True)
+    redirect_uri = models.CharField(max_length=2000, blank=True)
+    nonce = models.CharField(max_length=500, blank=True)
+    code_challenge = models.CharField(max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -99,29 +115,6 @@ class Grant(models.Model):
             # A machine app's standing grant (client credentials); people's grants stay out of it.
             models.Index(fields=["app"], condition=models.Q(user__isnull=True), name="oidc_machine_grant"),
         ]
-
-
-class AuthorizationCode(models.Model):
-    """Found by its id (the code's handle), its secret proven by `code_hash`; short-lived and
-    pruned, so no other index is worth its writes."""
-
-    organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+", db_index=False)
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+", db_index=False)
-    code_hash = models.CharField(max_length=64)
-    redirect_uri = models.CharField(max_length=2000)
-    scope = models.CharField(max_length=500)
-    nonce = models.CharField(max_length=500, blank=True)
-    code_challenge = models.CharField(max_length=128, blank=True)
-    sid = models.CharField(max_length=64, blank=True)
-    auth_time = models.IntegerField(null=True)
-    amr = models.JSONField(default=list)
-    acr = models.CharField(max_length=100, blank=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    # The grant made when the code was redeemed: a second redemption revokes it.
-    grant = models.ForeignKey(Grant, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
 
 
 class Token(models.Model):

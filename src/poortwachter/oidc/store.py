@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 
 from poortwachter.accounts.models import Role, User
-from poortwachter.oidc.models import AuthorizationCode, Grant, Token
+from poortwachter.oidc.models import Grant, Token
 from poortwachter.system import sql
 
-T, G, C, U = (sql.table(Token), sql.table(Grant), sql.table(AuthorizationCode), sql.table(User))
+T, G, U = sql.table(Token), sql.table(Grant), sql.table(User)
 USER_ROLES, ROLE = sql.table(User.roles.through), sql.table(Role)
 
 
@@ -95,29 +95,34 @@ _CODE = ("id", "app_id", "redirect_uri", "scope", "nonce", "code_challenge", "si
          "used", "expired")
 
 
-def code(organisation_id: int, code_id: int, digest: str, at) -> dict | None:
-    """Code `code_id` if its secret has the `digest`, with its person."""
+def code(organisation_id: int, grant_id: int, digest: str, at) -> dict | None:
+    """The code grant `grant_id` began as, if its secret has the `digest`, with its person;
+    `used` when it was redeemed, burnt or revoked already."""
     row = _with_person(
         _CODE,
-        f"SELECT c.id, c.app_id, c.redirect_uri, c.scope, c.nonce, c.code_challenge, c.sid, c.auth_time, "
-        f"c.amr, c.acr, CASE WHEN c.used_at IS NULL THEN 0 ELSE 1 END, "
-        f"CASE WHEN c.expires_at <= %s THEN 1 ELSE 0 END, {_PERSON_SQL} FROM {C} c "
-        f"JOIN {U} u ON u.id = c.user_id {_ROLES_JOIN} WHERE c.id = %s AND c.organisation_id = %s "
-        f"AND c.code_hash = %s {_ROLE_ORDER}", [at, code_id, organisation_id, digest])
+        f"SELECT g.id, g.app_id, g.redirect_uri, g.scope, g.nonce, g.code_challenge, g.sid, g.auth_time, "
+        f"g.amr, g.acr, CASE WHEN g.issued_at IS NULL AND g.revoked_at IS NULL THEN 0 ELSE 1 END, "
+        f"CASE WHEN g.code_expires_at <= %s THEN 1 ELSE 0 END, {_PERSON_SQL} FROM {G} g "
+        f"JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} WHERE g.id = %s AND g.organisation_id = %s "
+        f"AND g.code_hash = %s {_ROLE_ORDER}", [at, grant_id, organisation_id, digest])
     if row is not None:
         row["amr"] = sql.as_list(row["amr"])
     return row
 
 
-def use_code(code_id: int, at, grant_id: int | None = None) -> bool:
-    """Win the code (and name the grant made from it): true for exactly one caller, however
-    many try at once."""
-    return sql.changed(f"UPDATE {C} SET used_at = %s, grant_id = %s WHERE id = %s AND used_at IS NULL",
-                       [at, grant_id, code_id]) == 1
+_UNUSED = "WHERE id = %s AND issued_at IS NULL AND revoked_at IS NULL"
 
 
-def code_grant(code_id: int) -> int | None:
-    return sql.value(f"SELECT grant_id FROM {C} WHERE id = %s", [code_id])
+def redeem_code(grant_id: int, at) -> bool:
+    """Win the grant's code: true for exactly one caller, however many try at once, and
+    only while nothing revoked it."""
+    return sql.changed(f"UPDATE {G} SET issued_at = %s {_UNUSED}", [at, grant_id]) == 1
+
+
+def burn_code(grant_id: int, at) -> bool:
+    """Spend the code without issuing anything (a token request that got it wrong): the
+    grant is revoked. True for exactly one caller, as `redeem_code`."""
+    return sql.changed(f"UPDATE {G} SET revoked_at = %s {_UNUSED}", [at, grant_id]) == 1
 
 
 def rotate(token_id: int, at) -> bool:
@@ -152,12 +157,3 @@ def role_names(user_id: int) -> list[str]:
     return [name for (name,) in sql.rows(
         f"SELECT r.name FROM {ROLE} r JOIN {USER_ROLES} ur ON ur.role_id = r.id "
         f"WHERE ur.user_id = %s ORDER BY r.position, r.name", [user_id])]
-
-
-def insert_grant(organisation_id: int, app_id: int, user_id: int, scope: str, sid: str, auth_time, amr: list,
-                 acr: str, at) -> int:
-    """A person's grant, made as their code is redeemed; returns its id."""
-    return sql.value(
-        f"INSERT INTO {G} (organisation_id, app_id, user_id, scope, sid, auth_time, amr, acr, created_at) "
-        f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-        [organisation_id, app_id, user_id, scope, sid, auth_time, json.dumps(amr), acr, at])

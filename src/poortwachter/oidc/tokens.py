@@ -1,9 +1,10 @@
 """The token endpoint's grants, and looking tokens up again.
 
-- authorization_code: a code works once. Winning it is one conditional UPDATE (`used_at IS
-  NULL`), in the same transaction that makes the grant, so two redemptions at once give
-  exactly one success on SQLite and PostgreSQL alike; a later redemption revokes the grant
-  (and every token) issued from it.
+- authorization_code: a code is the first state of its grant (models.Grant) and works once.
+  Winning it is one conditional UPDATE of the grant (`issued_at IS NULL`), in the same
+  transaction that writes the first tokens, so two redemptions at once give exactly one
+  success on SQLite and PostgreSQL alike; a later redemption revokes the grant (and every
+  token) issued from it.
 - refresh_token: rotated on every use; a refresh token used a second time revokes the whole
   chain (the grant).
 - client_credentials: machine apps only.
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
-from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
 
@@ -119,21 +119,16 @@ def exchange_code(organisation, app: App, post) -> dict:
 
 
 def _redeem(organisation, app: App, row: dict, problem: str | None, now) -> dict | None:
-    """Win the code and issue its grant and tokens (the token response without the ID
+    """Win the code and issue its grant's first tokens (the token response without the ID
     token); burn it when there is a `problem`. None when another redemption won."""
-    at, person = sql.at(now), row["person"]
+    at = sql.at(now)
+    if problem is not None:
+        return {} if store.burn_code(row["id"], at) else None  # burnt all the same
     new, chain_end = NewTokens.make(row["scope"], now, refresh=True), sql.at(_chain_end(organisation, now))
-    with transaction.atomic():
-        if problem is not None:
-            return {} if store.use_code(row["id"], at) else None  # burnt all the same
-        # The grant first, then winning the code names it: a loser rolls its grant back,
-        # and a later redemption finds the winner's grant to revoke.
-        grant_id = store.insert_grant(organisation.id, app.pk, person.pk, row["scope"], row["sid"],
-                                      row["auth_time"], row["amr"], row["acr"], at)
-        if not store.use_code(row["id"], at, grant_id):
-            transaction.set_rollback(True)
-            return None
-        new.write(organisation, grant_id, chain_end)
+    with sql.transaction():
+        if not store.redeem_code(row["id"], at):
+            return None  # nothing written
+        new.write(organisation, row["id"], chain_end)
     return new.body()
 
 
@@ -154,7 +149,7 @@ def _code_problem(organisation, row: dict, person, post) -> str | None:
 
 def _replayed_code(organisation, app, row: dict):
     """A code used again: someone else may hold it. Whatever was issued from it dies."""
-    if revoke_grant(store.code_grant(row["id"])):
+    if revoke_grant(row["id"]):
         audit.record(Event.OIDC_CODE_REPLAYED, organisation=organisation, subject=_subject(row),
                      reason=app.client_id[:60])
     raise TokenError("invalid_grant", "the code was used before")
@@ -179,7 +174,7 @@ def refresh(organisation, app: App, post) -> dict:
         raise TokenError("invalid_grant", "the person may no longer sign in")
     scope = _narrowed(row["scope"], post.get("scope"))
     new = NewTokens.make(scope, now, refresh=True)
-    with transaction.atomic():
+    with sql.transaction():
         won = store.rotate(row["id"], at)
         if won:
             # The chain keeps its end: the column's value goes back as it came.
@@ -226,7 +221,8 @@ def client_credentials(organisation, app: App, post) -> dict:
     new.token_id = store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope,
                                               new.issued_at)
     if new.token_id is None:
-        grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes)
+        grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes,
+                                     issued_at=clock.now())
         new.write(organisation, grant.pk)
     return new.body()
 

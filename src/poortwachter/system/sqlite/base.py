@@ -24,6 +24,7 @@ import time
 from datetime import UTC
 
 from django.db.backends.sqlite3 import base, operations
+from django.db.transaction import TransactionManagementError
 
 CHECKPOINT_EVERY_SECONDS = 0.5
 CHECKPOINT_FROM_BYTES = 4 * 1024 * 1024  # about 1 000 pages of log
@@ -104,7 +105,42 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._writing = False
             fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
 
+    # A plain transaction (system/sql.transaction): BEGIN and COMMIT on the driver's
+    # connection, in the same writers' queue, without Django's Atomic bookkeeping around
+    # them. Django does not know it is open, so nothing in it may open an atomic block.
+    plain_transaction_open = False
+
+    def begin_plain(self) -> None:
+        self.ensure_connection()
+        self._take_writer_lock()
+        try:
+            with self.wrap_database_errors:
+                self.connection.execute(f"BEGIN {self.transaction_mode or ''}")
+        except BaseException:
+            self._give_writer_lock()
+            raise
+        self.plain_transaction_open = True
+
+    def end_plain(self, commit: bool) -> None:
+        """COMMIT (or ROLLBACK); a COMMIT that fails is rolled back, then raised."""
+        try:
+            with self.wrap_database_errors:
+                if not commit:
+                    self.connection.execute("ROLLBACK")
+                    return
+                try:
+                    self.connection.execute("COMMIT")
+                except sqlite3.Error:
+                    if self.connection.in_transaction:
+                        self.connection.execute("ROLLBACK")
+                    raise
+        finally:
+            self.plain_transaction_open = False
+            self._give_writer_lock()
+
     def _start_transaction_under_autocommit(self):
+        if self.plain_transaction_open:
+            raise TransactionManagementError("an atomic block inside sql.transaction(): use one or the other")
         self._take_writer_lock()
         try:
             super()._start_transaction_under_autocommit()
