@@ -64,3 +64,11 @@ def test_the_memory_is_bounded(db, fresh, monkeypatch):
 
 def test_gunicorn_serves_the_remembering_handler():
     assert isinstance(application, handler_module.Handler)
+
+
+def test_the_served_application_keeps_its_start_up_objects_out_of_the_collector():
+    import gc
+
+    import poortwachter.wsgi  # noqa: F401  (what gunicorn imports in each worker)
+
+    assert gc.get_freeze_count() > 10_000
