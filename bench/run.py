@@ -148,7 +148,9 @@ def measure_signins_beside_ceiling(svc, crowd: list, options) -> tuple[dict, dic
     """Sign-ins at full load and the argon2 ceiling, taking turns in `signin_rounds` rounds
     (the server idles while the ceiling runs). On a machine whose speed drifts (a shared
     host, turbo), a ceiling measured minutes away from the sign-ins moved the ratio by 10
-    points from run to run; side by side, each round's pair sees the same machine."""
+    points from run to run; side by side, each round's pair sees the same machine. On a
+    host whose speed swung 20 % within a minute (one run's three rounds gave 70, 90 and 83 %),
+    six shorter rounds keep each pair closer together in time."""
     rounds, ceilings, signins = options.signin_rounds, [], []
     for n in range(rounds):
         progress(f"  round {n + 1}/{rounds}: argon2id ceiling with {CORES} processes, then sign-ins")
@@ -225,7 +227,7 @@ def arguments(argv=None):
     p.add_argument("--connections", type=int, default=4 * CORES, help="connections for the page comparison")
     p.add_argument("--warmup", type=float, default=3, help="seconds of sign-ins before counting")
     p.add_argument("--seconds", type=float, default=12, help="seconds of counted sign-ins per configuration")
-    p.add_argument("--signin-rounds", type=int, default=3,
+    p.add_argument("--signin-rounds", type=int, default=6,
                    help="turns the headline sign-ins and the argon2 ceiling take (side by side)")
     p.add_argument("--paced-seconds", type=float, default=20, help="seconds of paced half-load sign-ins")
     p.add_argument("--page-seconds", type=float, default=9, help="seconds per page in the page comparison")
@@ -234,7 +236,7 @@ def arguments(argv=None):
                    help="counted seconds of sign-ins without, and as many with, the attack")
     p.add_argument("--flood-rounds", type=int, default=3, help="turns without and with the attack")
     p.add_argument("--attackers", type=int, default=2, help="the attacker's connections (threads)")
-    p.add_argument("--argon2-seconds", type=float, default=9,
+    p.add_argument("--argon2-seconds", type=float, default=12,
                    help="seconds of the argon2 ceiling, shared by the rounds")
     return p.parse_args(argv)
 
