@@ -4,7 +4,7 @@ flow leaving exactly one complete row for each thing that happens."""
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import RequestFactory

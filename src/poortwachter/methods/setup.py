@@ -86,7 +86,6 @@ def shown_codes(session) -> list[str]:
 def tell(request, user, *, kind_added: str = "", kind_removed: str = "") -> None:
     """Every change to a second step is mailed to its owner."""
     from django.utils import translation
-    from django.utils.translation import gettext as _
 
     language = user.language or getattr(request, "LANGUAGE_CODE", "")
     with translation.override(language or None):

@@ -6,7 +6,6 @@ A code or token is read together with its person and the person's roles: a LEFT 
 one row per role (or one row without a role), so an ID token or UserInfo answer with
 `roles` needs no second query."""
 
-import json
 from dataclasses import dataclass
 
 from poortwachter.accounts.models import Role, User

@@ -107,7 +107,7 @@ def exchange_code(organisation, app: App, post) -> dict:
     if row["used"]:
         _replayed_code(organisation, app, row)
     problem = _code_problem(organisation, row, person, post)
-    body = _redeem(organisation, app, row, problem, now)
+    body = _redeem(organisation, row, problem, now)
     if body is None:
         _replayed_code(organisation, app, row)
     if problem is not None:
@@ -118,7 +118,7 @@ def exchange_code(organisation, app: App, post) -> dict:
     return body
 
 
-def _redeem(organisation, app: App, row: dict, problem: str | None, now) -> dict | None:
+def _redeem(organisation, row: dict, problem: str | None, now) -> dict | None:
     """Win the code and issue its grant's first tokens (the token response without the ID
     token); burn it when there is a `problem`. None when another redemption won."""
     at = sql.at(now)
