@@ -1,7 +1,8 @@
 """Clearing away what can no longer be used: codes never redeemed (grants that issued
 nothing) a day after they expired, tokens a day after they can no longer be used, grants
-with no tokens left that ended more than a day ago, and delivered (or given-up) back-channel logouts after a week. `poortwachter
-pruneoidc` runs it; the worker may call `prune()` hourly."""
+with no tokens left that ended more than a day ago, and delivered (or given-up)
+back-channel logouts after a week. `poortwachter pruneoidc` runs it; the worker may call
+`prune()` hourly."""
 
 from datetime import timedelta
 
