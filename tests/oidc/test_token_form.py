@@ -43,3 +43,25 @@ def test_revocation_and_introspection_refuse_a_parameter_given_twice(client, org
                           ("client_secret", web_app.secret)])
         response = client.post(f"/{org.slug}/oidc/{endpoint}", body, content_type=FORM)
         assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+
+
+def test_the_form_reads_as_parse_qsl_reads_it():
+    """form.parse skips unquoting where there is nothing to unquote; the answers (and the
+    refusals: bad UTF-8, too many fields) stay parse_qsl's."""
+    from urllib.parse import parse_qsl
+
+    from poortwachter.oidc.form import parse
+
+    bodies = ["", "a", "a=", "=b", "a=1&b=2", "a=1&&b=2&", "a+b=c+d", "a%20b=%2Fx%3A", "x=%zz", "x=%C3%A9",
+              "a=b=c", "&&", "k=v;w=z", "a=1&a=2", "%=%", "+=+", "a=%2", "x=%E2%82", "a=1&b=2&c=3", "a&b&c&",
+              "redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1%26y%3D2&code=abc-_DEF"]
+
+    def answer(read, body):
+        try:
+            return read(body)
+        except (UnicodeDecodeError, ValueError) as error:
+            return type(error)
+
+    for body in bodies:
+        expected = answer(lambda b: parse_qsl(b, keep_blank_values=True, errors="strict", max_num_fields=3), body)
+        assert answer(lambda b: parse(b, 3), body) == expected, body
