@@ -1,7 +1,11 @@
 """User (unique per organisation) and Role."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from poortwachter import clock
@@ -89,6 +93,18 @@ class User(AbstractBaseUser):
     @property
     def display_name(self) -> str:
         return self.name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        # Django's HMAC of the password hash, which every signed-in request checks the
+        # session against: the same two inputs give the same answer, so it is worked out once.
+        return _session_auth_hash(self.password, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4096)
+def _session_auth_hash(password: str, secret: str) -> str:
+    """AbstractBaseUser._get_session_auth_hash (its salt and algorithm), remembered."""
+    return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", password,
+                       secret=secret, algorithm="sha256").hexdigest()
 
 
 from poortwachter.accounts.tokens import EmailToken  # noqa: E402,F401  (model registration)

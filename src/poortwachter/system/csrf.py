@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 
 _CHARS = CSRF_ALLOWED_CHARS
 _INDEX = {c: i for i, c in enumerate(_CHARS)}
+_VALID = frozenset(_CHARS)
 _USABLE = 256 - 256 % len(_CHARS)  # 248: bytes below it map onto the 62 characters evenly
 
 
@@ -36,14 +37,14 @@ def token(request, renew: bool = True) -> str:
     (system.pages: a signed-in page; the login page renews it, and the cookie outlives the
     longest session, settings.CSRF_COOKIE_AGE); a page without a usable cookie always sets one."""
     secret = request.META.get("CSRF_COOKIE")
-    if secret is None or len(secret) != CSRF_SECRET_LENGTH or not all(c in _INDEX for c in secret):
+    if secret is None or len(secret) != CSRF_SECRET_LENGTH or not _VALID.issuperset(secret):
         return get_token(request)  # no (usable) cookie yet: Django makes one and masks it
     if renew:  # what get_token does besides masking: the cookie is sent again, renewing its expiry
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _mask()
     n = len(_CHARS)
-    cipher = "".join(_CHARS[(_INDEX[c] + m) % n] for c, m in zip(secret, mask))
-    return "".join(_CHARS[m] for m in mask) + cipher
+    cipher = "".join([_CHARS[(_INDEX[c] + m) % n] for c, m in zip(secret, mask)])
+    return "".join([_CHARS[m] for m in mask]) + cipher
 
 
 def csrf(request):

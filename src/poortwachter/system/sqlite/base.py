@@ -1,6 +1,6 @@
 """Django's SQLite backend with three changes: write transactions queue for each other in the
-kernel instead of in SQLite's busy handler, a UTC datetime becomes a parameter without a
-detour (`Operations`), and a plain transaction for system/sql's statements (`begin_plain`).
+kernel instead of in SQLite's busy handler, a UTC datetime becomes a parameter and back
+without a detour (`Operations`), and a plain transaction for system/sql's statements (`begin_plain`).
 
 SQLite lets one writer in at a time. A second one gets SQLITE_BUSY and its busy handler
 sleeps 1 ms, then 2, then 5, while the first holds the lock for a tenth of that: on the
@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db.backends.sqlite3 import base, operations
 from django.db.transaction import TransactionManagementError
@@ -74,6 +74,19 @@ class Operations(operations.DatabaseOperations):
         if value is not None and value.tzinfo is UTC and self.connection.timezone is UTC:
             return str(value.replace(tzinfo=None))
         return super().adapt_datetimefield_value(value)
+
+    def convert_datetimefield_value(self, value, expression, connection):
+        # And back: the text written above is ISO 8601 in UTC, which `fromisoformat` reads
+        # in C (a signed-in page reads five with its user). Django's way makes the same
+        # datetime after a detour through settings and its own parser; it takes anything else.
+        if type(value) is str and self.connection.timezone is UTC:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        return super().convert_datetimefield_value(value, expression, connection)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
