@@ -76,15 +76,19 @@ class Operations(operations.DatabaseOperations):
         return super().adapt_datetimefield_value(value)
 
     def convert_datetimefield_value(self, value, expression, connection):
-        # And back: the text written above is ISO 8601 in UTC, which `fromisoformat` reads
-        # in C (a signed-in page reads five with its user). Django's way makes the same
-        # datetime after a detour through settings and its own parser; it takes anything else.
-        if type(value) is str and self.connection.timezone is UTC:
-            try:
-                parsed = datetime.fromisoformat(value)
-            except ValueError:
-                pass
-            else:
+        # And back: what was written above is ISO 8601 in UTC. A column declared datetime
+        # arrives already parsed by the driver, naive; an expression's arrives as text, which
+        # `fromisoformat` reads in C. Django's way makes the same aware datetime after a
+        # detour through settings (a signed-in page reads five with its user); it takes
+        # anything else.
+        if self.connection.timezone is UTC:
+            if type(value) is datetime:
+                return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+            if type(value) is str:
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    return super().convert_datetimefield_value(value, expression, connection)
                 return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
         return super().convert_datetimefield_value(value, expression, connection)
 
