@@ -56,7 +56,7 @@ class NewTokens:
     """An access token (and refresh token) made, hashed and dated before the transaction
     that writes them, and put into words after it (their handles need the row's id): on
     SQLite the write lock is then held for the statements alone, and the other workers wait
-    less. The scope may be filled in inside the transaction, once the grant is read."""
+    less."""
 
     scope: str
     access_secret: str
@@ -100,45 +100,36 @@ def _chain_end(organisation, now):
 def exchange_code(organisation, app: App, post) -> dict:
     now = clock.now()
     found = handles.read("code", post.get("code", ""))
-    row, problem, body = _redeem(organisation, app, found, post, now) if found else (None, None, None)
-    if row is None:
+    row = store.code(organisation.id, found[0], handles.digest(found[1]), sql.at(now)) if found else None
+    if row is None or row["app_id"] != app.pk:
         raise TokenError("invalid_grant", "unknown code")
+    person = row["person"]
+    if row["used"]:
+        _replayed_code(organisation, app, row)
+    problem = _code_problem(organisation, row, person, post)
+    body = _redeem(organisation, row, problem, now)
     if body is None:
         _replayed_code(organisation, app, row)
     if problem is not None:
         raise TokenError("invalid_grant", problem)
     if "openid" in row["scope"].split():
-        person = row["person"]
         body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, row["scope"],
                                                nonce=row["nonce"], roles=person.roles)
     return body
 
 
-def _redeem(organisation, app: App, found: tuple, post, now) -> tuple[dict | None, str | None, dict | None]:
-    """Read the code `found` (handles.read), win it and issue its grant's first tokens, in one
-    transaction; burn it when something is wrong with the request. Gives the code's row (None
-    when this app has no such code), the `problem` it was burnt for, and the token response
-    without the ID token (None when the code was used before or another redemption won).
-
-    One transaction, reads included: on SQLite a worker must read its pages again after
-    another worker wrote (SQLite drops its page cache then), and with a read before the
-    transaction that happened twice a request under load."""
-    at, digest = sql.at(now), handles.digest(found[1])
-    new, chain_end = NewTokens.make("", now, refresh=True), sql.at(_chain_end(organisation, now))
+def _redeem(organisation, row: dict, problem: str | None, now) -> dict | None:
+    """Win the code and issue its grant's first tokens (the token response without the ID
+    token); burn it when there is a `problem`. None when another redemption won."""
+    at = sql.at(now)
+    if problem is not None:
+        return {} if store.burn_code(row["id"], at) else None  # burnt all the same
+    new, chain_end = NewTokens.make(row["scope"], now, refresh=True), sql.at(_chain_end(organisation, now))
     with sql.transaction():
-        row = store.code(organisation.id, found[0], digest, at)
-        if row is None or row["app_id"] != app.pk:
-            return None, None, None
-        if row["used"]:
-            return row, None, None
-        problem = _code_problem(organisation, row, row["person"], post)
-        if problem is not None:
-            return row, problem, ({} if store.burn_code(row["id"], at) else None)  # burnt all the same
         if not store.redeem_code(row["id"], at):
-            return row, None, None  # nothing written
-        new.scope = row["scope"]
+            return None  # nothing written
         new.write(organisation, row["id"], chain_end)
-    return row, None, new.body()
+    return new.body()
 
 
 def _code_problem(organisation, row: dict, person, post) -> str | None:
@@ -170,43 +161,31 @@ def refresh(organisation, app: App, post) -> dict:
     now = clock.now()
     at = sql.at(now)
     found = handles.read("refresh", post.get("refresh_token", ""))
-    if found is None:
-        raise TokenError("invalid_grant", "unknown or revoked refresh token")
-    digest, new = handles.digest(found[1]), NewTokens.make("", now, refresh=True)
-    # Read, checks and rotation in one transaction (see _redeem); a refusal raised inside
-    # writes nothing, and what must be written for one (the chain's end) follows it.
-    with sql.transaction():
-        row = store.refresh_token(organisation.id, found[0], digest, at)
-        trouble = _refresh_trouble(organisation, app, row)
-        if trouble is None:
-            new.scope = _narrowed(row["scope"], post.get("scope"))
-            if store.rotate(row["id"], at):
-                # The chain keeps its end: the column's value goes back as it came.
-                new.write(organisation, row["grant_id"], row["refresh_expires_at"])
-            else:
-                trouble = "replayed"
-    if trouble == "replayed":
-        _replayed_refresh(organisation, app, row)
-    if trouble == "barred":
-        revoke_grant(row["grant_id"])
-        raise TokenError("invalid_grant", "the person may no longer sign in")
-    body = new.body()
-    if "openid" in new.scope.split():
-        body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), row["person"], new.scope,
-                                               roles=row["person"].roles)
-    return body
-
-
-def _refresh_trouble(organisation, app: App, row: dict | None) -> str | None:
-    """Raises for a token that is no good; "replayed" or "barred" (the person may no longer
-    sign in) when the chain must end; None when it may be rotated."""
+    row = store.refresh_token(organisation.id, found[0], handles.digest(found[1]), at) if found else None
     if row is None or row["app_id"] != app.pk or row["revoked"]:
         raise TokenError("invalid_grant", "unknown or revoked refresh token")
     if row["rotated"]:
-        return "replayed"
+        _replayed_refresh(organisation, app, row)
     if row["expired"]:
         raise TokenError("invalid_grant", "the refresh token has expired")
-    return None if may_sign_in(row["person"], organisation) else "barred"
+    person = row["person"]
+    if not may_sign_in(person, organisation):
+        revoke_grant(row["grant_id"])
+        raise TokenError("invalid_grant", "the person may no longer sign in")
+    scope = _narrowed(row["scope"], post.get("scope"))
+    new = NewTokens.make(scope, now, refresh=True)
+    with sql.transaction():
+        won = store.rotate(row["id"], at)
+        if won:
+            # The chain keeps its end: the column's value goes back as it came.
+            new.write(organisation, row["grant_id"], row["refresh_expires_at"])
+    if not won:
+        _replayed_refresh(organisation, app, row)
+    body = new.body()
+    if "openid" in scope.split():
+        body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, scope,
+                                               roles=person.roles)
+    return body
 
 
 def _replayed_refresh(organisation, app, row: dict):
