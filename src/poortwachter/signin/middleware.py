@@ -80,7 +80,9 @@ def signed_in_user(request):
         return _end(request, user, Event.SESSION_EXPIRED, "absolute")
     if now - session["seen_at"] >= SEEN_RESOLUTION_SECONDS:
         session["seen_at"] = now
-    user.organisation = organisation
+    # The organisation the middleware found is the user's (checked above): cached on the
+    # user as the ORM's descriptor would, without its checks on every signed-in request.
+    user._state.fields_cache["organisation"] = organisation
     return user
 
 

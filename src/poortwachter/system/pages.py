@@ -20,13 +20,13 @@ or lists per person render the ordinary way; their frame still comes from `{% me
 A full store starts again empty, so a visitor who varies the query string costs at worst a
 render, never memory."""
 
+import html
 import secrets
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
 from django.utils import translation
-from django.utils.html import escape
 
 from poortwachter.system import csrf
 
@@ -116,7 +116,7 @@ def render(request, template_name: str, holes: dict[str, str] | None = None) -> 
         if not settings.DEBUG:  # while developing, an edited template shows at once
             _rendered[key] = found
     parts, with_token = found
-    values = {name: escape(value) for name, value in holes.items()}
+    values = {name: html.escape(str(value)) for name, value in holes.items()}  # django's escape, unwrapped
     if with_token:
         values[_CSRF] = csrf.token(request, renew=False)
     return HttpResponse("".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts)))
