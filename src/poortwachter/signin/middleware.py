@@ -3,8 +3,10 @@ being visited, only while the account and organisation still let them in, and on
 the organisation's idle and absolute session limits. Replaces Django's
 AuthenticationMiddleware (same lazy loading)."""
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from poortwachter import clock
@@ -31,9 +33,6 @@ def _owner(request):
     """django.contrib.auth.get_user, with the user row the session store read along with
     the session (signin.sessions) instead of a second query. The session is still checked
     against the password hash, so a password change ends it."""
-    from django.conf import settings
-    from django.utils.crypto import constant_time_compare
-
     session = request.session
     user_id = session.get(auth.SESSION_KEY)
     if user_id is None or session.get(auth.BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
