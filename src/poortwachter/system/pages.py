@@ -107,7 +107,8 @@ def render(request, template_name: str, holes: dict[str, str] | None = None) -> 
     holes = holes or {}
     organisation = request.organisation
     key = (template_name, translation.get_language(), organisation.id, organisation.portal_path,
-           branding.for_organisation(organisation).key, request.get_full_path(), tuple(sorted(holes)))
+           branding.for_organisation(organisation).key, request.path, request.META.get("QUERY_STRING", ""),
+           tuple(sorted(holes)))
     found = _rendered.get(key)
     if found is None:
         found = _frozen(request, template_name, key[-1])

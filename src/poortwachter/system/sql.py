@@ -59,8 +59,10 @@ def _run(statement: str, params, take):
     """Run `statement` and give `take(cursor)`: the fast way on SQLite (above), else Django's."""
     db = connections[DEFAULT_DB_ALIAS]  # `connection` is only a proxy to it
     if db.vendor == "sqlite" and not db.queries_logged and not db.execute_wrappers:
-        db.ensure_connection()
-        db.validate_no_broken_transaction()
+        if db.connection is None:  # what ensure_connection checks first, without its async guard
+            db.ensure_connection()
+        if db.needs_rollback:
+            db.validate_no_broken_transaction()  # raises
         with db.wrap_database_errors:
             cursor = db.connection.execute(_qmark(statement), params)
             try:
