@@ -117,7 +117,7 @@ def render(request, template_name: str, holes: dict[str, str] | None = None) -> 
         if not settings.DEBUG:  # while developing, an edited template shows at once
             _rendered[key] = found
     parts, with_token = found
-    values = {name: html.escape(str(value)) for name, value in holes.items()}  # django's escape, unwrapped
+    values = {name: html.escape(str(value)) for name, value in holes.items()}  # Django's escape, unwrapped
     if with_token:
         values[_CSRF] = csrf.token(request, renew=False)
     return HttpResponse("".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts)))

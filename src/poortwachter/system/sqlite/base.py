@@ -1,6 +1,7 @@
 """Django's SQLite backend with three changes: write transactions queue for each other in the
 kernel instead of in SQLite's busy handler, a UTC datetime becomes a parameter and back
-without a detour (`Operations`), and a plain transaction for system/sql's statements (`begin_plain`).
+without a detour (`Operations`), and a plain transaction for system/sql's statements
+(`begin_plain`).
 
 SQLite lets one writer in at a time. A second one gets SQLITE_BUSY and its busy handler
 sleeps 1 ms, then 2, then 5, while the first holds the lock for a tenth of that: on the
