@@ -1,11 +1,11 @@
 """User (unique per organisation) and Role."""
 
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from poortwachter import clock
@@ -102,9 +102,8 @@ class User(AbstractBaseUser):
 
 @lru_cache(maxsize=4096)
 def _session_auth_hash(password: str, secret: str) -> str:
-    """AbstractBaseUser._get_session_auth_hash (its salt and algorithm), remembered."""
-    return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", password,
-                       secret=secret, algorithm="sha256").hexdigest()
+    """Django's own AbstractBaseUser._get_session_auth_hash, remembered (it reads only the password)."""
+    return AbstractBaseUser._get_session_auth_hash(SimpleNamespace(password=password), secret=secret)
 
 
 from poortwachter.accounts.tokens import EmailToken  # noqa: E402,F401  (model registration)
