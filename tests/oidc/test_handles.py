@@ -56,7 +56,7 @@ def test_made_up_values_are_refused_before_any_query(org, django_assert_num_quer
             assert handles.read("access", value) is None
             assert tokens.userinfo(org, value) is None and tokens.access_token(org, value) is None
     forged = handles.make("access", 1, "geheim")
-    assert handles.read("access", forged) == (1, "geheim")
+    assert handles.read("access", forged) == (1, "geheim", 0)
 
 
 def test_a_new_secret_key_ends_every_token_in_circulation(client, org, user, web_app, settings):
@@ -77,5 +77,21 @@ def test_handles_made_and_read_in_different_threads_agree():
     with ThreadPoolExecutor(4) as pool:
         made = [pair for batch in pool.map(make_many, range(0, 4000, 500)) for pair in batch]
         read = list(pool.map(lambda pair: handles.read("access", pair[1]), made))
-    assert read == [(n, "s" * 43) for n, _ in made]
+    assert read == [(n, "s" * 43, 0) for n, _ in made]
     assert len({value for _, value in made}) == len(made)
+
+
+def test_a_handle_made_before_generations_reads_as_its_token_row():
+    # Handles made before grants held people's tokens: four zero bytes and an 8-byte id.
+    from django.conf import settings
+
+    encrypt = handles._contexts.get(settings.SECRET_KEY)[0]
+    old = base64.urlsafe_b64encode(encrypt.update(b"PW1a" + bytes(4) + (4321).to_bytes(8, "big"))).rstrip(b"=")
+    assert handles.read("access", old.decode() + "geheim") == (4321, "geheim", 0)
+    assert handles.read("refresh", old.decode() + "geheim") is None
+
+
+def test_the_generation_travels_in_the_handle_and_changes_it():
+    first, second = handles.make("refresh", 7, "s" * 43, 1), handles.make("refresh", 7, "s" * 43, 2)
+    assert handles.read("refresh", first) == (7, "s" * 43, 1) and handles.read("refresh", second) == (7, "s" * 43, 2)
+    assert sum(x != y for x, y in zip(_handle_bytes(first), _handle_bytes(second))) >= 10

@@ -3,11 +3,16 @@ secret that proves them.
 
     <handle: 22 characters><secret: 43 characters>
 
-The handle is the row's id and its kind (code, access or refresh token), encrypted as one
-AES block under a key derived from SECRET_KEY. The row is found by its primary key and
-stores only the SHA-256 of the secret, which must match; so a database reader can still not
-use what it reads, and an app learns nothing from a handle (not how many tokens anyone was
-issued, not which two tokens belong together).
+The handle is the row's id, its kind (code, access or refresh token) and a generation,
+encrypted as one AES block under a key derived from SECRET_KEY. The row is found by its
+primary key and stores only the SHA-256 of the secret, which must match; so a database
+reader can still not use what it reads, and an app learns nothing from a handle (not how
+many tokens anyone was issued, not which two tokens belong together).
+
+The generation says which row: 0 names a Token row (a machine app's access token, or a
+person's token from before grants held their tokens), 1 and up a Grant and which pair of
+its chain (models.Grant: a person's tokens live on their grant, and each refresh makes the
+next generation).
 
 Why not a hash index, as before: tokens are looked up by the hash of a random value, and
 each of those unique indexes took every insert to a random page. With three of them
@@ -15,9 +20,9 @@ each of those unique indexes took every insert to a random page. With three of t
 more than it needed; on SQLite a token row with its two hash indexes cost 105 µs to write,
 without them 33 µs (bench/: the token endpoint beside /healthz).
 
-A handle that does not decrypt to its kind's prefix is refused before any query: 8 bytes of
-the block are fixed, so a made-up or altered handle passes with odds of 2**-64 (and then
-still needs the secret). Changing SECRET_KEY ends every code and token in circulation."""
+A handle that does not decrypt to its kind's prefix is refused before any query: 6 bytes of
+the block are fixed, so a made-up or altered handle passes with odds of 2**-48 (and then
+still needs a row of the organisation and app, and the secret). Changing SECRET_KEY ends every code and token in circulation."""
 
 import base64
 import binascii
@@ -63,8 +68,16 @@ class _Contexts(threading.local):
 _contexts = _Contexts()
 
 
+# The block: prefix (3 bytes), kind (1), two zero bytes, generation (4), row id (6). Handles
+# made before generations were there had four zero bytes and an 8-byte id: for any id
+# below 2**48 the same bytes read as generation 0 and the same id.
+_FIXED = 6
+MAX_GENERATION = 2**31 - 1  # what a PositiveIntegerField holds on every database
+MAX_ID = 2**48 - 1
+
+
 def _fixed(kind: str) -> bytes:
-    return _PREFIX + _KINDS[kind] + bytes(4)  # 8 bytes; the row id fills the other 8
+    return _PREFIX + _KINDS[kind] + bytes(2)
 
 
 def new_secret() -> str:
@@ -76,14 +89,17 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def make(kind: str, row_id: int, secret: str) -> str:
-    """The value handed out for row `row_id` of `kind` ("code", "access", "refresh")."""
-    block = _contexts.get(settings.SECRET_KEY)[0].update(_fixed(kind) + row_id.to_bytes(8, "big"))
+def make(kind: str, row_id: int, secret: str, generation: int = 0) -> str:
+    """The value handed out for row `row_id` of `kind` ("code", "access", "refresh"); a
+    token's `generation` as the module's docstring says."""
+    block = _contexts.get(settings.SECRET_KEY)[0].update(
+        _fixed(kind) + generation.to_bytes(4, "big") + row_id.to_bytes(6, "big"))
     return base64.urlsafe_b64encode(block).rstrip(b"=").decode() + secret
 
 
-def read(kind: str, value: str) -> tuple[int, str] | None:
-    """(row id, secret) of a value `make` made for `kind`, or None for anything else."""
+def read(kind: str, value: str) -> tuple[int, str, int] | None:
+    """(row id, secret, generation) of a value `make` made for `kind`, or None for anything
+    else."""
     if not isinstance(value, str) or not HANDLE_LENGTH < len(value) <= MAX_LENGTH:
         return None
     try:
@@ -93,6 +109,6 @@ def read(kind: str, value: str) -> tuple[int, str] | None:
     if len(raw) != 16:
         return None
     block = _contexts.get(settings.SECRET_KEY)[1].update(raw)
-    if block[:8] != _fixed(kind):
+    if block[:_FIXED] != _fixed(kind):
         return None
-    return int.from_bytes(block[8:], "big"), value[HANDLE_LENGTH:]
+    return int.from_bytes(block[10:], "big"), value[HANDLE_LENGTH:], int.from_bytes(block[6:10], "big")

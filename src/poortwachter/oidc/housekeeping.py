@@ -1,7 +1,7 @@
 """Clearing away what can no longer be used: codes never redeemed (grants that issued
-nothing) a day after they expired, tokens a day after they can no longer be used, grants
-with no tokens left that ended more than a day ago, and delivered (or given-up)
-back-channel logouts after a week. `poortwachter pruneoidc` runs it; the worker may call
+nothing) a day after they expired, Token rows a day after they can no longer be used,
+grants with no Token rows left that were revoked, or whose chain of tokens ended, more than
+a day ago, and delivered (or given-up) back-channel logouts after a week. `poortwachter pruneoidc` runs it; the worker may call
 `prune()` hourly."""
 
 from datetime import timedelta
@@ -21,7 +21,8 @@ def prune() -> dict:
     dead = (Q(access_expires_at__lt=before) & (Q(refresh_hash__isnull=True) | Q(refresh_expires_at__lt=before)
                                                 | Q(rotated_at__lt=before)))
     counts["tokens"] = Token.objects.filter(dead | Q(grant__revoked_at__lt=before)).delete()[0]
-    counts["grants"] = Grant.objects.filter(revoked_at__lt=before, tokens__isnull=True).delete()[0]
+    ended = Q(revoked_at__lt=before) | Q(generation__gt=0, refresh_expires_at__lt=before)
+    counts["grants"] = Grant.objects.filter(ended, tokens__isnull=True).delete()[0]
     done = clock.now() - LOGOUTS_KEPT
     counts["logouts"] = LogoutDelivery.objects.filter(Q(delivered_at__lt=done) | Q(failed_at__lt=done)).delete()[0]
     return counts

@@ -76,6 +76,16 @@ class Grant(models.Model):
     """One authorization: a person signed into an app (or a machine app authenticated).
     Every token issued from it dies with it: revoking the grant revokes the chain.
 
+    A person's tokens live on their grant: the current access and refresh token
+    (`generation` 1 for the pair the code gave, one more for each refresh), which the
+    handles name (handles.py). So redeeming a code, and each refresh, changes this one row
+    and writes no other: a refresh token is single-use because the next refresh needs the
+    generation its handle names, and a handle of an older generation is a refresh token used
+    again, which revokes the chain (its secret is no longer kept, but the handle is
+    unforgeable: it came out of a token this grant issued). The access token of the
+    previous generation ends with the refresh, as a rotated pair should. A machine app's
+    many access tokens are Token rows of its standing grant.
+
     A person's grant begins as their authorization code: the authorize endpoint writes the
     row with the code's columns, and redeeming the code marks it `issued_at` and writes the
     first tokens. So a code exchange updates one row instead of writing a code, a grant and
@@ -108,6 +118,15 @@ class Grant(models.Model):
     nonce = models.CharField(max_length=500, blank=True)
     code_challenge = models.CharField(max_length=128, blank=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)
+    # A person's current tokens (generation 0: none yet). `refresh_expires_at` is the end of
+    # the chain, which a refresh does not move; `token_scope` may be narrower than `scope`.
+    generation = models.PositiveIntegerField(default=0)
+    token_scope = models.CharField(max_length=500, blank=True)
+    token_issued_at = models.DateTimeField(null=True, blank=True)
+    access_hash = models.CharField(max_length=64, blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_hash = models.CharField(max_length=64, blank=True)
+    refresh_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -118,9 +137,11 @@ class Grant(models.Model):
 
 
 class Token(models.Model):
-    """An access token and (for people) the refresh token issued with it, one row, each with
-    a handle of its own. A refresh token is used once: the refresh makes a new Token row and
-    marks this one `rotated_at`."""
+    """An access token of a machine app's standing grant (client credentials), one row each.
+
+    People's tokens were rows here too until their grants held them (Grant): such a row
+    (an access token with its refresh token) still works until it ends, and its refresh
+    marks it `rotated_at` and puts the next pair on the grant."""
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)

@@ -58,14 +58,25 @@ _ACCESS = ("id", "scope", "grant_id", "app_id")
 
 
 def live_access(organisation_id: int, token_id: int, digest: str, at) -> dict | None:
-    """The live access token `token_id` if its secret has the `digest`, with its grant's app
-    and its person; `at` is `sql.at(now)`."""
+    """The live access token of Token row `token_id` if its secret has the `digest`, with
+    its grant's app and its person; `at` is `sql.at(now)`."""
     return _with_person(
         _ACCESS,
         f"SELECT t.id, t.scope, t.grant_id, g.app_id, {_PERSON_SQL} FROM {T} t "
         f"JOIN {G} g ON g.id = t.grant_id LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
         f"WHERE t.id = %s AND t.organisation_id = %s AND t.access_hash = %s AND t.access_expires_at > %s "
         f"AND g.revoked_at IS NULL {_ROLE_ORDER}", [token_id, organisation_id, digest, at])
+
+
+def live_held_access(organisation_id: int, grant_id: int, generation: int, digest: str, at) -> dict | None:
+    """As `live_access`, for the access token of generation `generation` of a grant."""
+    return _with_person(
+        _ACCESS,
+        f"SELECT g.id, g.token_scope, g.id, g.app_id, {_PERSON_SQL} FROM {G} g "
+        f"LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
+        f"WHERE g.id = %s AND g.organisation_id = %s AND g.generation = %s AND g.access_hash = %s "
+        f"AND g.access_expires_at > %s AND g.revoked_at IS NULL {_ROLE_ORDER}",
+        [grant_id, organisation_id, generation, digest, at])
 
 
 _REFRESH = ("id", "scope", "grant_id", "refresh_expires_at", "expired", "rotated", "revoked", "app_id", "sid",
@@ -85,6 +96,29 @@ def refresh_token(organisation_id: int, token_id: int, digest: str, at) -> dict 
         f"JOIN {G} g ON g.id = t.grant_id LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
         f"WHERE t.id = %s AND t.organisation_id = %s AND t.refresh_hash = %s {_ROLE_ORDER}",
         [at, token_id, organisation_id, digest])
+    if row is not None:
+        row["amr"] = sql.as_list(row["amr"])
+    return row
+
+
+_HELD_REFRESH = ("grant_id", "scope", "refresh_expires_at", "expired", "generation", "proven", "revoked", "app_id",
+                 "sid", "auth_time", "amr", "acr")
+
+
+def held_refresh(organisation_id: int, grant_id: int, digest: str, at) -> dict | None:
+    """The grant `grant_id` with its current refresh token: `generation` is the current
+    pair's, `proven` when its refresh token's secret has the `digest`; `expired` and
+    `revoked` as in `refresh_token`."""
+    row = _with_person(
+        _HELD_REFRESH,
+        f"SELECT g.id, g.token_scope, g.refresh_expires_at, "
+        f"CASE WHEN g.refresh_expires_at <= %s THEN 1 ELSE 0 END, g.generation, "
+        f"CASE WHEN g.refresh_hash = %s THEN 1 ELSE 0 END, "
+        f"CASE WHEN g.revoked_at IS NULL THEN 0 ELSE 1 END, "
+        f"g.app_id, g.sid, g.auth_time, g.amr, g.acr, {_PERSON_SQL} FROM {G} g "
+        f"LEFT JOIN {U} u ON u.id = g.user_id {_ROLES_JOIN} "
+        f"WHERE g.id = %s AND g.organisation_id = %s AND g.generation > 0 {_ROLE_ORDER}",
+        [at, digest, grant_id, organisation_id])
     if row is not None:
         row["amr"] = sql.as_list(row["amr"])
     return row
@@ -110,12 +144,15 @@ def code(organisation_id: int, grant_id: int, digest: str, at) -> dict | None:
 
 
 _UNUSED = "WHERE id = %s AND issued_at IS NULL AND revoked_at IS NULL"
+_PAIR = "token_scope = %s, token_issued_at = %s, access_hash = %s, access_expires_at = %s, refresh_hash = %s"
 
 
-def redeem_code(grant_id: int, at) -> bool:
-    """Win the grant's code: true for exactly one caller, however many try at once, and
-    only while nothing revoked it."""
-    return sql.changed(f"UPDATE {G} SET issued_at = %s {_UNUSED}", [at, grant_id]) == 1
+def redeem_code(grant_id: int, at, pair: tuple, chain_end) -> bool:
+    """Win the grant's code and give it its first pair of tokens (`pair`: the values of
+    `_PAIR`, in order): true for exactly one caller, however many try at once, and only
+    while nothing revoked it. One statement on one row."""
+    return sql.changed(f"UPDATE {G} SET issued_at = %s, generation = 1, refresh_expires_at = %s, {_PAIR} {_UNUSED}",
+                       [at, chain_end, *pair, grant_id]) == 1
 
 
 def burn_code(grant_id: int, at) -> bool:
@@ -124,8 +161,23 @@ def burn_code(grant_id: int, at) -> bool:
     return sql.changed(f"UPDATE {G} SET revoked_at = %s {_UNUSED}", [at, grant_id]) == 1
 
 
+def next_pair(grant_id: int, generation: int, pair: tuple) -> bool:
+    """Replace the grant's pair of generation `generation` by the next one: true for exactly
+    one caller, and only while the grant lives."""
+    return sql.changed(f"UPDATE {G} SET generation = generation + 1, {_PAIR} "
+                       f"WHERE id = %s AND generation = %s AND revoked_at IS NULL",
+                       [*pair, grant_id, generation]) == 1
+
+
+def first_held_pair(grant_id: int, pair: tuple, chain_end) -> int | None:
+    """Put the next pair on a grant whose tokens were Token rows (the rotated one's); the
+    new generation, or None when the grant was revoked meanwhile."""
+    return sql.value(f"UPDATE {G} SET generation = generation + 1, refresh_expires_at = %s, {_PAIR} "
+                     f"WHERE id = %s AND revoked_at IS NULL RETURNING generation", [chain_end, *pair, grant_id])
+
+
 def rotate(token_id: int, at) -> bool:
-    """Use a refresh token: true for exactly one caller."""
+    """Use a Token row's refresh token: true for exactly one caller."""
     return sql.changed(f"UPDATE {T} SET rotated_at = %s WHERE id = %s AND rotated_at IS NULL", [at, token_id]) == 1
 
 

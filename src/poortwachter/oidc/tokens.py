@@ -1,19 +1,19 @@
 """The token endpoint's grants, and looking tokens up again.
 
 - authorization_code: a code is the first state of its grant (models.Grant) and works once.
-  Winning it is one conditional UPDATE of the grant (`issued_at IS NULL`), in the same
-  transaction that writes the first tokens, so two redemptions at once give exactly one
-  success on SQLite and PostgreSQL alike; a later redemption revokes the grant (and every
-  token) issued from it.
-- refresh_token: rotated on every use; a refresh token used a second time revokes the whole
-  chain (the grant).
-- client_credentials: machine apps only.
+  Winning it is one conditional UPDATE of the grant (`issued_at IS NULL`) that also gives
+  it its first pair of tokens, so two redemptions at once give exactly one success on
+  SQLite and PostgreSQL alike; a later redemption revokes the grant (and every token)
+  issued from it.
+- refresh_token: rotated on every use, again one conditional UPDATE of the grant (the next
+  generation); a refresh token used a second time revokes the whole chain (the grant).
+- client_credentials: machine apps only; their access tokens are Token rows.
 
-Codes, access and refresh tokens are a handle naming their row and a secret of which only
-the SHA-256 is stored (handles.py)."""
+Codes, access and refresh tokens are a handle naming their row (and a person's token its
+generation) and a secret of which only the SHA-256 is stored (handles.py)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from django.db.models import F
@@ -53,10 +53,10 @@ def revoke_grant(grant_id: int | None) -> int:
 
 @dataclass
 class NewTokens:
-    """An access token (and refresh token) made, hashed and dated before the transaction
-    that writes them, and put into words after it (their handles need the row's id): on
-    SQLite the write lock is then held for the statements alone, and the other workers wait
-    less."""
+    """An access token (and refresh token) made, hashed and dated before the statement that
+    stores them, and put into words after it (their handles need the row's id and the
+    generation): on SQLite the write lock is then held for the statement alone, and the
+    other workers wait less."""
 
     scope: str
     access_secret: str
@@ -65,7 +65,8 @@ class NewTokens:
     refresh_hash: str | None
     issued_at: object  # the times as sql.at makes them
     access_until: object
-    token_id: int | None = None
+    row_id: int | None = None  # a grant's (generation 1 and up) or a Token row's (generation 0)
+    generation: int = 0
 
     @classmethod
     def make(cls, scope: str, now, refresh: bool) -> "NewTokens":
@@ -75,17 +76,25 @@ class NewTokens:
                    handles.digest(refresh_secret) if refresh_secret else None, sql.at(now),
                    sql.at(now + ACCESS_LIFETIME))
 
-    def write(self, organisation, grant_id: int, refresh_until=None) -> None:
-        """Store them as tokens of the grant; `refresh_until` as the database gives or takes it."""
-        self.token_id = store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until,
-                                           self.refresh_hash, refresh_until, self.scope, self.issued_at)
+    @property
+    def pair(self) -> tuple:
+        """The values of a grant's pair, as store._PAIR names them."""
+        return self.scope, self.issued_at, self.access_hash, self.access_until, self.refresh_hash
+
+    def held(self, grant_id: int, generation: int) -> None:
+        self.row_id, self.generation = grant_id, generation
+
+    def write(self, organisation, grant_id: int) -> None:
+        """Store the access token as a Token row of the (machine) grant."""
+        self.row_id = store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until, None, None,
+                                         self.scope, self.issued_at)
 
     def body(self) -> dict:
-        """The token response (without an ID token), once written."""
-        answer = {"access_token": handles.make("access", self.token_id, self.access_secret), "token_type": "Bearer",
-                  "expires_in": ACCESS_SECONDS, "scope": self.scope}
+        """The token response (without an ID token), once stored."""
+        answer = {"access_token": handles.make("access", self.row_id, self.access_secret, self.generation),
+                  "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": self.scope}
         if self.refresh_secret:
-            answer["refresh_token"] = handles.make("refresh", self.token_id, self.refresh_secret)
+            answer["refresh_token"] = handles.make("refresh", self.row_id, self.refresh_secret, self.generation)
         return answer
 
 
@@ -125,10 +134,11 @@ def _redeem(organisation, row: dict, problem: str | None, now) -> dict | None:
     if problem is not None:
         return {} if store.burn_code(row["id"], at) else None  # burnt all the same
     new, chain_end = NewTokens.make(row["scope"], now, refresh=True), sql.at(_chain_end(organisation, now))
-    with sql.transaction():
-        if not store.redeem_code(row["id"], at):
-            return None  # nothing written
-        new.write(organisation, row["id"], chain_end)
+    with sql.transaction():  # one statement, but in the writers' queue (system/sqlite)
+        won = store.redeem_code(row["id"], at, new.pair, chain_end)
+    if not won:
+        return None  # nothing written
+    new.held(row["id"], 1)
     return new.body()
 
 
@@ -161,13 +171,24 @@ def refresh(organisation, app: App, post) -> dict:
     now = clock.now()
     at = sql.at(now)
     found = handles.read("refresh", post.get("refresh_token", ""))
-    row = store.refresh_token(organisation.id, found[0], handles.digest(found[1]), at) if found else None
+    if found is None:
+        raise TokenError("invalid_grant", "unknown or revoked refresh token")
+    row_id, secret, generation = found
+    if generation == 0:
+        row = store.refresh_token(organisation.id, row_id, handles.digest(secret), at)
+    else:
+        row = store.held_refresh(organisation.id, row_id, handles.digest(secret), at)
+        if row is not None and (generation > row["generation"] or generation == row["generation"]
+                                and not row["proven"]):
+            row = None  # not a refresh token this grant issued
     if row is None or row["app_id"] != app.pk or row["revoked"]:
         raise TokenError("invalid_grant", "unknown or revoked refresh token")
-    if row["rotated"]:
+    if row["rotated"] if generation == 0 else generation < row["generation"]:
         _replayed_refresh(organisation, app, row)
     if row["expired"]:
         raise TokenError("invalid_grant", "the refresh token has expired")
+    if generation == handles.MAX_GENERATION:
+        raise TokenError("invalid_grant", "the chain is used up: sign in to the app again")
     person = row["person"]
     if not may_sign_in(person, organisation):
         revoke_grant(row["grant_id"])
@@ -175,12 +196,17 @@ def refresh(organisation, app: App, post) -> dict:
     scope = _narrowed(row["scope"], post.get("scope"))
     new = NewTokens.make(scope, now, refresh=True)
     with sql.transaction():
-        won = store.rotate(row["id"], at)
-        if won:
-            # The chain keeps its end: the column's value goes back as it came.
-            new.write(organisation, row["grant_id"], row["refresh_expires_at"])
+        if generation > 0:
+            won = store.next_pair(row["grant_id"], generation, new.pair)
+            next_generation = generation + 1
+        elif won := store.rotate(row["id"], at):
+            # A Token row's refresh: the next pair goes onto its grant, and the chain keeps
+            # its end (the column's value goes back as it came).
+            next_generation = store.first_held_pair(row["grant_id"], new.pair, row["refresh_expires_at"])
+            won = next_generation is not None
     if not won:
         _replayed_refresh(organisation, app, row)
+    new.held(row["grant_id"], next_generation)
     body = new.body()
     if "openid" in scope.split():
         body["id_token"] = id_tokens.for_grant(organisation, app, SimpleNamespace(**row), person, scope,
@@ -218,9 +244,9 @@ def client_credentials(organisation, app: App, post) -> dict:
     # One standing grant per machine app: revoking it (console, revocation) ends its tokens.
     # The token is written straight onto it (one statement); the grant is made when there is none.
     new = NewTokens.make(scope, clock.now(), refresh=False)
-    new.token_id = store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope,
-                                              new.issued_at)
-    if new.token_id is None:
+    new.row_id = store.insert_machine_token(organisation.id, app.pk, new.access_hash, new.access_until, scope,
+                                            new.issued_at)
+    if new.row_id is None:
         grant = Grant.objects.create(organisation=organisation, app=app, scope=app.allowed_scopes,
                                      issued_at=clock.now())
         new.write(organisation, grant.pk)
@@ -234,7 +260,10 @@ def userinfo(organisation, value: str) -> dict | None:
     found = handles.read("access", value)
     if found is None:
         return None
-    row = store.live_access(organisation.id, found[0], handles.digest(found[1]), sql.at(clock.now()))
+    row_id, secret, generation = found
+    at = sql.at(clock.now())
+    row = (store.live_held_access(organisation.id, row_id, generation, handles.digest(secret), at) if generation
+           else store.live_access(organisation.id, row_id, handles.digest(secret), at))
     person = row["person"] if row is not None else None
     scopes = set(row["scope"].split()) if row is not None else set()
     if person is None or "openid" not in scopes or not may_sign_in(person, organisation):
@@ -242,29 +271,52 @@ def userinfo(organisation, value: str) -> dict | None:
     return claims.user_claims(person, scopes, person.roles)
 
 
-def access_token(organisation, value: str) -> Token | None:
+@dataclass
+class Held:
+    """A person's current pair of tokens on their grant, shaped as a Token row for the
+    introspection answer."""
+
+    grant: Grant
+    scope: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+    issued_at: datetime
+
+    @classmethod
+    def of(cls, grant: Grant) -> "Held":
+        return cls(grant, grant.token_scope, grant.access_expires_at, grant.refresh_expires_at, grant.token_issued_at)
+
+
+def access_token(organisation, value: str) -> Token | Held | None:
     """The live access token `value` of this organisation, with its grant, user and app."""
-    found = handles.read("access", value)
+    return _live(organisation, "access", value)
+
+
+def refresh_token(organisation, value: str) -> Token | Held | None:
+    """The live refresh token `value`, as `access_token`."""
+    return _live(organisation, "refresh", value)
+
+
+def _live(organisation, kind: str, value: str) -> Token | Held | None:
+    found = handles.read(kind, value)
     if found is None:
         return None
-    row = (Token.objects.select_related("grant", "grant__user", "grant__app")
-           .filter(pk=found[0], organisation=organisation, access_hash=handles.digest(found[1]),
-                   access_expires_at__gt=clock.now(), grant__revoked_at__isnull=True).first())
+    row_id, secret, generation = found
+    proven = {f"{kind}_hash": handles.digest(secret), f"{kind}_expires_at__gt": clock.now()}
+    if generation:
+        grant = (Grant.objects.select_related("user", "app")
+                 .filter(pk=row_id, organisation=organisation, generation=generation, revoked_at__isnull=True,
+                         **proven).first())
+        row = Held.of(grant) if grant is not None else None
+    else:
+        if kind == "refresh":
+            proven["rotated_at__isnull"] = True
+        row = (Token.objects.select_related("grant", "grant__user", "grant__app")
+               .filter(pk=row_id, organisation=organisation, grant__revoked_at__isnull=True, **proven).first())
     return row if row is not None and _still_allowed(row, organisation) else None
 
 
-def refresh_token(organisation, value: str) -> Token | None:
-    found = handles.read("refresh", value)
-    if found is None:
-        return None
-    row = (Token.objects.select_related("grant", "grant__user", "grant__app")
-           .filter(pk=found[0], organisation=organisation, refresh_hash=handles.digest(found[1]),
-                   rotated_at__isnull=True, refresh_expires_at__gt=clock.now(), grant__revoked_at__isnull=True)
-           .first())
-    return row if row is not None and _still_allowed(row, organisation) else None
-
-
-def _still_allowed(row: Token, organisation) -> bool:
+def _still_allowed(row, organisation) -> bool:
     return row.grant.user is None or may_sign_in(row.grant.user, organisation)
 
 
@@ -274,16 +326,32 @@ def _subject(row: dict):
 
 def revoke(organisation, app: App, value: str) -> None:
     """RFC 7009: a refresh token takes its whole grant with it; an access token only
-    itself. Tokens of other apps (or organisations) are left alone, silently."""
+    itself. Tokens of other apps (or organisations) are left alone, silently. A grant's
+    refresh token of an older generation is one used before: it ends the chain as its
+    replay would (refresh)."""
     found = handles.read("refresh", value)
     if found is not None:
+        row_id, secret, generation = found
+        if generation:
+            grant = Grant.objects.filter(pk=row_id, organisation=organisation, app=app).only("generation",
+                                                                                        "refresh_hash").first()
+            if grant is not None and (generation < grant.generation or generation == grant.generation
+                                      and grant.refresh_hash == handles.digest(secret)):
+                revoke_grant(grant.pk)
+            return
         row = (Token.objects.select_related("grant")
-               .filter(pk=found[0], organisation=organisation, refresh_hash=handles.digest(found[1])).first())
+               .filter(pk=row_id, organisation=organisation, refresh_hash=handles.digest(secret)).first())
         if row is not None and row.grant.app_id == app.pk:
             revoke_grant(row.grant_id)
         return
     found = handles.read("access", value)
     if found is not None:
-        (Token.objects.filter(pk=found[0], organisation=organisation, access_hash=handles.digest(found[1]),
+        row_id, secret, generation = found
+        if generation:
+            (Grant.objects.filter(pk=row_id, organisation=organisation, app=app, generation=generation,
+                                  access_hash=handles.digest(secret))
+             .update(access_expires_at=Least(F("access_expires_at"), clock.now())))
+            return
+        (Token.objects.filter(pk=row_id, organisation=organisation, access_hash=handles.digest(secret),
                               grant__app=app)
          .update(access_expires_at=Least(F("access_expires_at"), clock.now())))
