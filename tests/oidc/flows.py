@@ -25,12 +25,12 @@ def code_for(client, org, user, app, signed_in=False) -> str:
     return helpers.query_of(response["Location"])["code"]
 
 
-def redeem(client, org, app, code, **extra):
+def redeem(client, org, app, code, headers=None, **extra):
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": helpers.CALLBACK,
             "client_id": app.client_id, "code_verifier": VERIFIER, **extra}
     if getattr(app, "secret", None):
         data.setdefault("client_secret", app.secret)
-    return client.post(f"/{org.slug}/oidc/token", data)
+    return client.post(f"/{org.slug}/oidc/token", data, headers=headers)
 
 
 def tokens_for(client, org, user, app) -> dict:
@@ -39,11 +39,11 @@ def tokens_for(client, org, user, app) -> dict:
     return response.json()
 
 
-def refresh(client, org, app, refresh_token, **extra):
+def refresh(client, org, app, refresh_token, headers=None, **extra):
     data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": app.client_id, **extra}
     if getattr(app, "secret", None):
         data.setdefault("client_secret", app.secret)
-    return client.post(f"/{org.slug}/oidc/token", data)
+    return client.post(f"/{org.slug}/oidc/token", data, headers=headers)
 
 
 def userinfo(client, org, access_token):

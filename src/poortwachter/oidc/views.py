@@ -1,7 +1,8 @@
 """The provider's endpoints under `/<slug>/`. Thin: the modules beside this one decide.
 
 Machine endpoints (token, userinfo, revocation, introspection) answer JSON, are exempt from
-CSRF (apps call them, not browsers with our cookies) and are never cached."""
+CSRF (apps call them, not browsers with our cookies) and are never cached; browser apps may
+read the answers of the first three from their registered origins (cors.py)."""
 
 import json
 
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from poortwachter.oidc import authorization, client_auth, form, issuer, keys, rp_logout, tokens
+from poortwachter.oidc import authorization, client_auth, cors, form, issuer, keys, rp_logout, tokens
 from poortwachter.oidc.authorization import AppRedirect, PageError
 from poortwachter.oidc.claims import user_claims
 from poortwachter.oidc.models import App
@@ -104,6 +105,7 @@ def authorize(request):
 
 
 @csrf_exempt
+@cors.endpoint("POST")
 @require_POST
 def token(request):
     called = _calling_app(request)
@@ -127,6 +129,7 @@ def _bearer(request) -> str:
 
 
 @csrf_exempt
+@cors.endpoint("GET", "POST")
 @require_http_methods(["GET", "POST"])
 def userinfo(request):
     found = tokens.userinfo(request.organisation, _bearer(request))
@@ -136,6 +139,7 @@ def userinfo(request):
 
 
 @csrf_exempt
+@cors.endpoint("POST")
 @require_POST
 def revoke(request):
     called = _calling_app(request)
