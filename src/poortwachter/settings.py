@@ -95,6 +95,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Networks beyond the public internet that requests an organisation chose (an app's
+# back-channel logout URI) may reach (system/outbound.py): comma-separated, e.g.
+# "10.0.0.0/8". In demo mode the machine itself too, where the demo's apps run.
+OUTBOUND_ALLOWED_NETWORKS = [
+    n.strip() for n in env("POORTWACHTER_OUTBOUND_NETWORKS", "127.0.0.0/8,::1/128" if MODE == "demo" else "")
+    .split(",") if n.strip()
+]
+
 REDIS_URL = env("POORTWACHTER_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

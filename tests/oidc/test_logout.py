@@ -17,6 +17,13 @@ from tests.oidc.flows import refresh, tokens_for, userinfo
 from tests.oidc.receiver import LogoutReceiver
 
 
+@pytest.fixture(autouse=True)
+def _apps_on_this_machine(settings):
+    # The receiver listens on 127.0.0.1: as an operator whose apps run beside the service
+    # would, these tests allow the loopback network (system/outbound.py).
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 def logout_url(org, **params):
     return f"/{org.slug}/oidc/logout?{urlencode(params)}"
 
@@ -154,3 +161,18 @@ def test_a_code_not_yet_redeemed_dies_with_the_session_and_its_app_is_not_told(c
         response = redeem(client, org, app, code)
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
     assert receiver.tokens == []
+
+
+@pytest.mark.parametrize("where", ["127.0.0.1", "localhost"])
+def test_a_back_channel_uri_in_the_operator_s_network_is_never_called(client, org, user, settings, where):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []  # production's default: the public internet only
+    with LogoutReceiver() as receiver:
+        uri = receiver.url.replace("127.0.0.1", where)
+        app = helpers.make_app(org, backchannel_logout_uri=uri)
+        tokens = tokens_for(client, org, user, app)
+        client.post(f"/{org.slug}/logout")
+        assert backchannel.deliver_due() == 0
+    assert receiver.tokens == []
+    row = LogoutDelivery.objects.get()
+    assert row.delivered_at is None and row.last_error.startswith("refused:") and "not a public address" in row.last_error
+    assert refresh(client, org, app, tokens["refresh_token"]).status_code == 400  # the grant ended all the same

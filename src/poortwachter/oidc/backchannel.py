@@ -10,11 +10,9 @@ commit by a short-lived thread; what fails is retried with backoff by `deliver_d
 the worker loop (or `poortwachter deliverlogouts`) calls. Nothing is lost when an app is
 down."""
 
+import http.client
 import logging
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 from django.db import close_old_connections, connection, transaction
@@ -22,6 +20,7 @@ from django.db import close_old_connections, connection, transaction
 from poortwachter import clock
 from poortwachter.oidc import claims, id_tokens
 from poortwachter.oidc.models import Grant, LogoutDelivery
+from poortwachter.system import outbound
 
 log = logging.getLogger(__name__)
 
@@ -110,22 +109,14 @@ def deliver(rows) -> int:
     return delivered
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer other than 200: retried, never followed
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _post(uri: str, token: str) -> str | None:
-    body = urllib.parse.urlencode({"logout_token": token}).encode()
-    request = urllib.request.Request(uri, data=body, method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    """Deliver one logout token: None when the app took it, else what went wrong. Only
+    public addresses are reached, and a redirect is an answer other than 200: retried, never
+    followed (system/outbound)."""
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return None if response.status in (200, 204) else f"HTTP {response.status}"
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except (OSError, ValueError) as error:
+        status = outbound.post_form(uri, {"logout_token": token}, TIMEOUT_SECONDS)
+    except outbound.Refused as error:
+        return f"refused: {error}"
+    except (OSError, http.client.HTTPException, ValueError) as error:
         return f"{type(error).__name__}: {error}"
+    return None if status in (200, 204) else f"HTTP {status}"
