@@ -73,7 +73,6 @@ _contexts = _Contexts()
 # below 2**48 the same bytes read as generation 0 and the same id.
 _FIXED = 6
 MAX_GENERATION = 2**31 - 1  # what a PositiveIntegerField holds on every database
-MAX_ID = 2**48 - 1
 
 
 def _fixed(kind: str) -> bytes:

@@ -185,12 +185,12 @@ _TOKEN_COLUMNS = ("organisation_id, grant_id, access_hash, access_expires_at, re
                   "scope, issued_at")
 
 
-def insert_token(organisation_id: int, grant_id: int, access_hash: str, access_expires_at, refresh_hash: str | None,
-                 refresh_expires_at, scope: str, issued_at) -> int:
-    """The new row's id; the datetimes are given as `sql.at` made them."""
-    return sql.value(f"INSERT INTO {T} ({_TOKEN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                     [organisation_id, grant_id, access_hash, access_expires_at, refresh_hash, refresh_expires_at,
-                      scope, issued_at])
+def insert_token(organisation_id: int, grant_id: int, access_hash: str, access_expires_at, scope: str,
+                 issued_at) -> int:
+    """A machine app's access token (no refresh token) as a row of its grant: the new row's
+    id; the datetimes are given as `sql.at` made them."""
+    return sql.value(f"INSERT INTO {T} ({_TOKEN_COLUMNS}) VALUES (%s, %s, %s, %s, NULL, NULL, %s, %s) RETURNING id",
+                     [organisation_id, grant_id, access_hash, access_expires_at, scope, issued_at])
 
 
 def insert_machine_token(organisation_id: int, app_id: int, access_hash: str, access_expires_at, scope: str,

@@ -86,8 +86,8 @@ class NewTokens:
 
     def write(self, organisation, grant_id: int) -> None:
         """Store the access token as a Token row of the (machine) grant."""
-        self.row_id = store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until, None, None,
-                                         self.scope, self.issued_at)
+        self.row_id = store.insert_token(organisation.id, grant_id, self.access_hash, self.access_until, self.scope,
+                                         self.issued_at)
 
     def body(self) -> dict:
         """The token response (without an ID token), once stored."""
